@@ -1,0 +1,1 @@
+"""Writers for kgtool's outputs: human text and machine JSON."""

@@ -1,0 +1,16 @@
+"""Where triples live. The only package that knows how they are stored.
+
+kgtool keeps its knowledge in named graphs; queries see the union of them as the default graph:
+
+- ``ONTOLOGY_GRAPH``: the ontology and its controlled vocabularies (``ontology/``);
+- ``DATA_GRAPH``: the bundled instance data (``graph/``);
+- ``DERIVED_GRAPH``: what kgtool's rules derive (bindings); recomputed, never edited by hand.
+"""
+
+from kgtool.store.embedded import EmbeddedStore
+
+ONTOLOGY_GRAPH = "https://w3id.org/kgtool/graph/ontology"
+DATA_GRAPH = "https://w3id.org/kgtool/graph/data"
+DERIVED_GRAPH = "https://w3id.org/kgtool/graph/derived"
+
+__all__ = ["DATA_GRAPH", "DERIVED_GRAPH", "ONTOLOGY_GRAPH", "EmbeddedStore"]

@@ -1,0 +1,92 @@
+"""The embedded store: pyoxigraph in memory (or on disk), queried with the union of named graphs as default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kgtool.errors import InputError
+
+_FORMATS_BY_SUFFIX = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+
+
+def rdf_format_for(path: Path) -> ox.RdfFormat:
+    """Return the RDF format of a file from its extension, or raise an InputError naming the file."""
+    try:
+        return _FORMATS_BY_SUFFIX[path.suffix.lower()]
+    except KeyError:
+        known = ", ".join(sorted(_FORMATS_BY_SUFFIX))
+        raise InputError(f"unknown RDF file extension {path.suffix!r} (known: {known})", str(path)) from None
+
+
+def syntax_error_to_input_error(error: SyntaxError, file: str) -> InputError:
+    """Turn a pyoxigraph parse error into an InputError with the file, line and column."""
+    message = str(error.msg if hasattr(error, "msg") else error)
+    # pyoxigraph prefixes positions it also reports structurally: keep only the explanation.
+    if message.startswith("Parser error") and ": " in message:
+        message = message.split(": ", 1)[1]
+    return InputError(message, file, error.lineno, error.offset)
+
+
+class EmbeddedStore:
+    """A pyoxigraph store. ``path=None`` keeps everything in memory."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._store = ox.Store(str(path)) if path is not None else ox.Store()
+
+    # -- loading -----------------------------------------------------------------------------------------
+    def load_file(self, path: Path, graph: str) -> None:
+        """Parse one RDF file into a named graph; a syntax error names the file, line and column."""
+        fmt = rdf_format_for(path)
+        try:
+            self._store.load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph))
+        except SyntaxError as error:
+            raise syntax_error_to_input_error(error, str(path)) from None
+
+    def load_files(self, paths: Iterable[Path], graph: str) -> None:
+        """Parse several RDF files into one named graph."""
+        for path in paths:
+            self.load_file(path, graph)
+
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        """Replace the content of a named graph with the given triples."""
+        name = ox.NamedNode(graph)
+        self._store.remove_graph(name)
+        self._store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+
+    # -- reading ------------------------------------------------------------------------------------------
+    def select(self, query: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+        """Run a SELECT over the union of all graphs; return rows as {variable: term} (unbound left out)."""
+        solutions = self._store.query(query, use_default_graph_as_union=True)
+        names = [v.value for v in solutions.variables]
+        rows = []
+        for solution in solutions:
+            row = {}
+            for name in names:
+                term = solution[name]
+                if term is not None:
+                    row[name] = term
+            rows.append(row)
+        return rows
+
+    def construct(self, query: str) -> list[ox.Triple]:
+        """Run a CONSTRUCT over the union of all graphs and return its triples."""
+        return list(self._store.query(query, use_default_graph_as_union=True))
+
+    def union_ntriples(self) -> bytes:
+        """Return every triple of every graph (the union) as N-Triples."""
+        triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+    def __len__(self) -> int:
+        return len(self._store)

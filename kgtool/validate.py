@@ -1,0 +1,101 @@
+"""Data-quality validation: the shapes of ``shapes/quality.ttl`` run by pyshacl on the store's triples."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from kgtool.resources import shape_file
+from kgtool.store import EmbeddedStore
+
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+@dataclass(frozen=True)
+class QualityResult:
+    """One data-quality result: which node, which property, what is wrong, how severe."""
+
+    severity: str
+    focus: str
+    path: str | None
+    message: str
+    value: str | None
+    shape: str | None
+
+    def as_dict(self) -> dict[str, str | None]:
+        """Return the result with stable keys for JSON output."""
+        return {
+            "severity": self.severity,
+            "focus": self.focus,
+            "path": self.path,
+            "message": self.message,
+            "value": self.value,
+        }
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """All results of one validation run, sorted by severity, focus node and message."""
+
+    results: tuple[QualityResult, ...]
+
+    @property
+    def violations(self) -> list[QualityResult]:
+        """Results of severity Violation (these fail the run)."""
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[QualityResult]:
+        """Results of severity Warning (reported only)."""
+        return [r for r in self.results if r.severity == "Warning"]
+
+    @property
+    def conforms(self) -> bool:
+        """True when no result is a Violation."""
+        return not self.violations
+
+
+_RESULTS_QUERY = """
+PREFIX sh: <http://www.w3.org/ns/shacl#>
+SELECT ?severity ?focus ?path ?message ?value ?shape WHERE {
+    ?result a sh:ValidationResult ;
+        sh:resultSeverity ?severity ;
+        sh:focusNode ?focus .
+    OPTIONAL { ?result sh:resultPath ?path }
+    OPTIONAL { ?result sh:resultMessage ?message }
+    OPTIONAL { ?result sh:value ?value }
+    OPTIONAL { ?result sh:sourceShape ?shape }
+}
+"""
+
+
+def validate_store(store: EmbeddedStore) -> QualityReport:
+    """Validate every triple of the store against the data-quality shapes and return the report."""
+    import pyshacl
+    import rdflib
+
+    # rdflib logs a traceback for each ill-typed literal it parses; the shapes report those values instead.
+    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+    data = rdflib.Graph()
+    data.parse(data=store.union_ntriples(), format="nt")
+    shapes = rdflib.Graph()
+    shapes.parse(shape_file("quality.ttl"), format="turtle")
+    _conforms, report_graph, _text = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", abort_on_first=False, allow_warnings=True
+    )
+    results = set()
+    for row in report_graph.query(_RESULTS_QUERY):
+        severity = str(row.severity).rsplit("#", 1)[-1]
+        path = str(row.path) if isinstance(row.path, rdflib.URIRef) else None
+        results.add(
+            QualityResult(
+                severity=severity,
+                focus=str(row.focus),
+                path=path,
+                message=str(row.message) if row.message is not None else "does not conform",
+                value=str(row.value) if row.value is not None else None,
+                shape=str(row.shape) if isinstance(row.shape, rdflib.URIRef) else None,
+            )
+        )
+    ordered = sorted(results, key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.focus, r.message, r.value or ""))
+    return QualityReport(tuple(ordered))
