@@ -8,6 +8,7 @@ import click
 
 from kgtool import __version__
 from kgtool.cli.check import check
+from kgtool.cli.query import queries, query
 from kgtool.cli.validate import validate
 from kgtool.errors import KgtoolError
 
@@ -34,8 +35,12 @@ def main() -> None:
         kgtool check                 # findings on the bundled graph
         kgtool check --state CHN --format json
         kgtool validate              # data-quality report
+        kgtool queries               # the bundled SPARQL queries
+        kgtool query disagreements --format csv
     """
 
 
 main.add_command(check)
 main.add_command(validate)
+main.add_command(query)
+main.add_command(queries)

@@ -79,6 +79,10 @@ class EmbeddedStore:
             rows.append(row)
         return rows
 
+    def query(self, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run any read-only SPARQL query over the union of all graphs and return pyoxigraph's result."""
+        return self._store.query(query, use_default_graph_as_union=True)
+
     def construct(self, query: str) -> list[ox.Triple]:
         """Run a CONSTRUCT over the union of all graphs and return its triples."""
         return list(self._store.query(query, use_default_graph_as_union=True))
