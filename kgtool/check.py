@@ -13,7 +13,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kgtool.rules import RuleHit, derive_bindings, evaluate_rules
+from kgtool.rules import RuleHit, evaluate_rules
 from kgtool.sparql import read_query, with_values
 from kgtool.store import EmbeddedStore
 from kgtool.validate import QualityReport, validate_store
@@ -263,11 +263,13 @@ def describe_findings(store: EmbeddedStore, hits: list[RuleHit], state: str | No
 
 
 def run_check(store: EmbeddedStore, state: str | None = None) -> CheckResult:
-    """Validate data quality; if it holds, derive bindings, evaluate every rule and describe the findings."""
+    """Validate data quality; if it holds, evaluate every rule and describe the findings.
+
+    The store's bindings must be current (``open_store`` derives them; imports keep them current).
+    """
     quality = validate_store(store)
     if not quality.conforms:
         return CheckResult(quality=quality)
-    derive_bindings(store)
     hits = evaluate_rules(store)
     return CheckResult(quality=quality, findings=describe_findings(store, hits, state))
 

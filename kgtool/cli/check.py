@@ -8,17 +8,18 @@ from pathlib import Path
 import click
 
 from kgtool.check import known_states, run_check
-from kgtool.cli.options import format_option
+from kgtool.cli.options import format_option, store_option
 from kgtool.errors import EXIT_FAILED, InputError
 from kgtool.formats.findings_text import format_check
-from kgtool.loading import store_for
+from kgtool.loading import open_store
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--state", metavar="ISO3", help="Only findings for this State (ISO 3166-1 alpha-3, e.g. CHN).")
+@store_option
 @format_option
-def check(paths: tuple[Path, ...], state: str | None, output_format: str) -> None:
+def check(paths: tuple[Path, ...], store_location: Path | None, state: str | None, output_format: str) -> None:
     """Name each unmet obligation: State, obligation, since when, first breach, evidence, contested by.
 
     Loads the bundled ontology and graph (or the given RDF data files, with the bundled ontology) into an
@@ -31,12 +32,12 @@ def check(paths: tuple[Path, ...], state: str | None, output_format: str) -> Non
         kgtool check --state CHN
         kgtool check --format json > findings.json
     """
-    store = store_for(paths)
-    if state is not None:
-        codes = known_states(store)
-        if state not in codes:
-            raise InputError(f"unknown State code {state!r} for --state (known: {', '.join(codes)})")
-    result = run_check(store, state)
+    with open_store(paths, store_location) as store:
+        if state is not None:
+            codes = known_states(store)
+            if state not in codes:
+                raise InputError(f"unknown State code {state!r} for --state (known: {', '.join(codes)})")
+        result = run_check(store, state)
     if output_format == "json":
         document = {
             "findings": result.findings,

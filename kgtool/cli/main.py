@@ -8,6 +8,7 @@ import click
 
 from kgtool import __version__
 from kgtool.cli.check import check
+from kgtool.cli.io import export_, import_, imports
 from kgtool.cli.query import queries, query
 from kgtool.cli.validate import validate
 from kgtool.errors import KgtoolError
@@ -44,3 +45,6 @@ main.add_command(check)
 main.add_command(validate)
 main.add_command(query)
 main.add_command(queries)
+main.add_command(import_)
+main.add_command(imports)
+main.add_command(export_)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
+from kgtool.cli.options import store_option
 from kgtool.errors import EXIT_FAILED
 from kgtool.formats.results import standard_results, table, turtle
-from kgtool.loading import bundled_store
-from kgtool.query import run_query
+from kgtool.loading import open_store
+from kgtool.query import QueryResult, run_query
 from kgtool.query_library import bundled_queries, find_query, parse_params
-from kgtool.rules import derive_bindings
 
 
 @click.command()
@@ -25,7 +26,8 @@ from kgtool.rules import derive_bindings
     show_default=True,
     help="SELECT output: a readable table, or SPARQL 1.1 Query Results JSON, CSV or TSV.",
 )
-def query(name_or_file: str, params: tuple[str, ...], output_format: str) -> None:
+@store_option
+def query(name_or_file: str, params: tuple[str, ...], output_format: str, store_location: Path | None) -> None:
     """Run a bundled query by name, or a .rq file, read-only, on the graph.
 
     Parameters are bound as typed RDF terms (iri, date, integer, string, as the query's header declares),
@@ -38,9 +40,13 @@ def query(name_or_file: str, params: tuple[str, ...], output_format: str) -> Non
         kgtool query my-query.rq --format csv > rows.csv
     """
     query_file = find_query(name_or_file)
-    store = bundled_store()
-    derive_bindings(store)
-    result = run_query(store, query_file, parse_params(params))
+    with open_store((), store_location) as store:
+        result = run_query(store, query_file, parse_params(params))
+        _print_result(result, output_format)
+
+
+def _print_result(result: QueryResult, output_format: str) -> None:
+    """Print a query result in the requested format; a false ASK exits 1."""
     if result.form == "ask":
         click.echo("true" if result.result else "false")
         if not result.result:

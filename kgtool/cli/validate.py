@@ -7,17 +7,18 @@ from pathlib import Path
 
 import click
 
-from kgtool.cli.options import format_option
+from kgtool.cli.options import format_option, store_option
 from kgtool.errors import EXIT_FAILED
 from kgtool.formats.findings_text import format_quality
-from kgtool.loading import store_for
+from kgtool.loading import open_store
 from kgtool.validate import validate_store
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@store_option
 @format_option
-def validate(paths: tuple[Path, ...], output_format: str) -> None:
+def validate(paths: tuple[Path, ...], store_location: Path | None, output_format: str) -> None:
     """Report data quality (shapes/quality.ttl) of the bundled graph, or of the given RDF files.
 
     Given files are checked together with the bundled ontology (not the bundled data). Exit 0 when no
@@ -28,8 +29,8 @@ def validate(paths: tuple[Path, ...], output_format: str) -> None:
         kgtool validate
         kgtool validate my-incidents.ttl --format json
     """
-    store = store_for(paths)
-    report = validate_store(store)
+    with open_store(paths, store_location) as store:
+        report = validate_store(store)
     if output_format == "json":
         document = {
             "conforms": report.conforms,

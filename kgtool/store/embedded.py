@@ -42,7 +42,22 @@ class EmbeddedStore:
     """A pyoxigraph store. ``path=None`` keeps everything in memory."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self._store = ox.Store(str(path)) if path is not None else ox.Store()
+        try:
+            self._store = ox.Store(str(path)) if path is not None else ox.Store()
+        except OSError as error:
+            if "lock" in str(error).lower():
+                raise InputError("the store is in use by another kgtool process", str(path)) from None
+            raise
+
+    def close(self) -> None:
+        """Release the store (and its lock on disk); the object is unusable afterwards."""
+        self._store = None
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # -- loading -----------------------------------------------------------------------------------------
     def load_file(self, path: Path, graph: str) -> None:
@@ -59,10 +74,31 @@ class EmbeddedStore:
             self.load_file(path, graph)
 
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        """Replace the content of a named graph with the given triples."""
+        """Replace the content of a named graph with the given triples, in one transaction."""
+        body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
         name = ox.NamedNode(graph)
-        self._store.remove_graph(name)
-        self._store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+        self._store.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}")
+
+    def extend(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads in one transaction: all of them, or none."""
+        self._store.extend(quads)
+
+    def update(self, update: str) -> None:
+        """Run a SPARQL update request in one transaction."""
+        self._store.update(update)
+
+    def quads(self, graph: str | None = None) -> list[ox.Quad]:
+        """Return the quads of one named graph, or of every graph."""
+        name = ox.NamedNode(graph) if graph is not None else None
+        return list(self._store.quads_for_pattern(None, None, None, name))
+
+    def graphs(self) -> list[str]:
+        """Return the IRIs of the named graphs, sorted."""
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def flush(self) -> None:
+        """Make sure everything written is on disk (no-op in memory)."""
+        self._store.flush()
 
     # -- reading ------------------------------------------------------------------------------------------
     def select(self, query: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
