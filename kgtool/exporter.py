@@ -15,14 +15,14 @@ import pyoxigraph as ox
 
 from kgtool.errors import InputError
 from kgtool.resources import resource_dir
-from kgtool.store import DERIVED_GRAPH, EmbeddedStore
+from kgtool.store import DERIVED_GRAPH, INFERRED_GRAPH, EmbeddedStore
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 EXPORT_FORMATS = ("turtle", "nt", "nq", "trig", "jsonld")
 QUAD_FORMATS = ("nq", "trig")
 #: Graphs left out of a whole-store export: they are recomputed from the others.
-RECOMPUTED_GRAPHS = (DERIVED_GRAPH,)
+RECOMPUTED_GRAPHS = (DERIVED_GRAPH, INFERRED_GRAPH)
 
 
 @cache

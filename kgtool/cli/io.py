@@ -100,7 +100,7 @@ def export_(store_location: Path | None, output_format: str, output: Path | None
 
     Subjects and predicates in a stable order, prefixes from ontology/context.jsonld, canonical blank node
     labels (RDFC-1.0). Turtle, N-Triples and JSON-LD merge the named graphs; TriG and N-Quads keep them.
-    The derived bindings graph is left out (it is recomputed); --graph picks one named graph.
+    The derived bindings and the inferred graph are left out (they are recomputed); --graph picks one named graph.
 
     \b
     Example:
