@@ -23,8 +23,8 @@ __all__ = [
     "DATA_GRAPH",
     "DERIVED_GRAPH",
     "IMPORTS_GRAPH",
-    "INFERRED_GRAPH",
     "IMPORT_GRAPH_PREFIX",
+    "INFERRED_GRAPH",
     "ONTOLOGY_GRAPH",
     "EmbeddedStore",
 ]

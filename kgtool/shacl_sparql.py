@@ -1,0 +1,270 @@
+"""The data-quality shapes compiled to SPARQL, to run on the store itself (embedded or a remote server).
+
+kgtool's quality shapes (``shapes/quality.ttl``) use a small part of SHACL: class and subjects-of targets;
+property shapes on a predicate path with ``sh:minCount``, ``sh:maxCount``, ``sh:class``, ``sh:datatype``,
+``sh:pattern``, ``sh:in``, ``sh:minInclusive`` and ``sh:or`` of value shapes; node-level ``sh:or`` of
+property shapes with ``sh:minCount``; and SHACL-SPARQL constraints. Each constraint becomes one SELECT that
+returns the violating focus nodes (and values). A shape using anything else is refused, not silently skipped.
+pyshacl, the reference implementation, must give the same results: the test suite compares them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kgtool.resources import shape_file
+
+SH = "http://www.w3.org/ns/shacl#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SUBCLASS_PATH = "a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
+# Datatypes whose lexical space SPARQL engines check through a cast (an ill-formed value fails the cast).
+_CASTS = {XSD + t for t in ("date", "dateTime", "integer", "decimal", "boolean", "double")}
+_SUPPORTED_PROPERTY_KEYS = {
+    "path",
+    "minCount",
+    "maxCount",
+    "class",
+    "datatype",
+    "pattern",
+    "flags",
+    "in",
+    "minInclusive",
+    "or",
+    "message",
+    "severity",
+    "name",
+    "description",
+}
+_SUPPORTED_NODE_KEYS = {"targetClass", "targetSubjectsOf", "property", "sparql", "or", "message", "severity"}
+
+
+class UnsupportedShapeError(ValueError):
+    """A shape uses a SHACL feature the compiler does not translate."""
+
+
+@dataclass(frozen=True)
+class CompiledConstraint:
+    """One SELECT returning violations: ``?this`` (focus), optionally ``?value``, and the message to report."""
+
+    query: str
+    severity: str
+    path: str | None
+    message: str
+    value_is_focus: bool = False
+
+
+def _term_sparql(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
+    return str(term)
+
+
+class _ShapesGraph:
+    """Read access to the shapes graph (a pyoxigraph store holding the shapes file)."""
+
+    def __init__(self, path: Path) -> None:
+        self.store = ox.Store()
+        self.store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+
+    def objects(self, subject: ox.NamedNode | ox.BlankNode, local: str, ns: str = SH) -> list:
+        return [q.object for q in self.store.quads_for_pattern(subject, ox.NamedNode(ns + local), None, None)]
+
+    def one(self, subject: ox.NamedNode | ox.BlankNode, local: str) -> ox.NamedNode | ox.Literal | None:
+        values = self.objects(subject, local)
+        return values[0] if values else None
+
+    def keys(self, subject: ox.NamedNode | ox.BlankNode) -> set[str]:
+        return {
+            q.predicate.value[len(SH) :]
+            for q in self.store.quads_for_pattern(subject, None, None, None)
+            if q.predicate.value.startswith(SH)
+        }
+
+    def items(self, head: ox.NamedNode | ox.BlankNode) -> list:
+        items = []
+        while head != ox.NamedNode(RDF + "nil"):
+            items.append(self.objects(head, "first", RDF)[0])
+            head = self.objects(head, "rest", RDF)[0]
+        return items
+
+    def node_shapes(self) -> list[ox.NamedNode | ox.BlankNode]:
+        return sorted(
+            {
+                q.subject
+                for q in self.store.quads_for_pattern(
+                    None, ox.NamedNode(RDF + "type"), ox.NamedNode(SH + "NodeShape"), None
+                )
+            },
+            key=str,
+        )
+
+    def prologue(self, prefixes_node: ox.NamedNode | ox.BlankNode) -> str:
+        lines = []
+        for declaration in self.objects(prefixes_node, "declare"):
+            prefix = self.one(declaration, "prefix").value
+            namespace = self.one(declaration, "namespace").value
+            lines.append(f"PREFIX {prefix}: <{namespace}>")
+        return "\n".join(lines) + "\n"
+
+
+def _severity(graph: _ShapesGraph, *shapes: ox.NamedNode | ox.BlankNode) -> str:
+    for shape in shapes:
+        value = graph.one(shape, "severity")
+        if value is not None:
+            return value.value[len(SH) :]
+    return "Violation"
+
+
+def _value_condition(graph: _ShapesGraph, shape: ox.NamedNode | ox.BlankNode, var: str) -> str:
+    """Return a SPARQL expression, true when the value in ``var`` conforms to the value constraints of ``shape``."""
+    conditions = []
+    datatype = graph.one(shape, "datatype")
+    if datatype is not None:
+        conditions.append(f"isLiteral({var}) && DATATYPE({var}) = {_term_sparql(datatype)}")
+        if datatype.value in _CASTS:
+            # An ill-formed lexical form makes the cast an error, so COALESCE gives false.
+            conditions.append(f"COALESCE(STRLEN(STR(<{datatype.value}>(STR({var})))) > 0, false)")
+    pattern = graph.one(shape, "pattern")
+    if pattern is not None:
+        flags = graph.one(shape, "flags")
+        flag_arg = f", {_term_sparql(ox.Literal(flags.value))}" if flags is not None else ""
+        conditions.append(f"!isBlank({var}) && REGEX(STR({var}), {_term_sparql(ox.Literal(pattern.value))}{flag_arg})")
+    allowed = graph.one(shape, "in")
+    if allowed is not None:
+        members = ", ".join(_term_sparql(t) for t in graph.items(allowed))
+        conditions.append(f"{var} IN ({members})")
+    minimum = graph.one(shape, "minInclusive")
+    if minimum is not None:
+        conditions.append(f"COALESCE({var} >= {_term_sparql(minimum)}, false)")
+    alternatives = graph.one(shape, "or")
+    if alternatives is not None:
+        parts = [f"({_value_condition(graph, member, var)})" for member in graph.items(alternatives)]
+        conditions.append("(" + " || ".join(parts) + ")")
+    return " && ".join(f"({c})" for c in conditions) if conditions else "true"
+
+
+class ShapeCompiler:
+    """Compiles the node shapes of one shapes file into SPARQL constraints."""
+
+    def __init__(self, path: Path) -> None:
+        self.graph = _ShapesGraph(path)
+
+    def compile(self) -> list[CompiledConstraint]:
+        """Return every constraint of every node shape that has a target."""
+        compiled = []
+        for shape in self.graph.node_shapes():
+            targets = self._targets(shape)
+            if not targets:
+                continue
+            unsupported = self.graph.keys(shape) - _SUPPORTED_NODE_KEYS
+            if unsupported:
+                raise UnsupportedShapeError(f"{shape}: unsupported SHACL keys {sorted(unsupported)}")
+            compiled += self._node_level(shape, targets)
+            for property_shape in self.graph.objects(shape, "property"):
+                compiled += self._property(shape, property_shape, targets)
+            for sparql in self.graph.objects(shape, "sparql"):
+                compiled.append(self._sparql(shape, sparql, targets))
+        return compiled
+
+    def _targets(self, shape: ox.NamedNode | ox.BlankNode) -> list[str]:
+        patterns = [f"?this {SUBCLASS_PATH} {_term_sparql(c)} ." for c in self.graph.objects(shape, "targetClass")]
+        patterns += [f"?this {_term_sparql(p)} ?target_object ." for p in self.graph.objects(shape, "targetSubjectsOf")]
+        return patterns
+
+    @staticmethod
+    def _focus(targets: list[str]) -> str:
+        branches = " UNION ".join(f"{{ {t} }}" for t in targets)
+        return f"SELECT DISTINCT ?this WHERE {{ {branches} }}"
+
+    def _node_level(self, shape: ox.NamedNode | ox.BlankNode, targets: list[str]) -> list[CompiledConstraint]:
+        alternatives = self.graph.one(shape, "or")
+        if alternatives is None:
+            return []
+        conditions = []
+        for member in self.graph.items(alternatives):
+            keys = self.graph.keys(member)
+            if keys - {"path", "minCount"} or self.graph.one(member, "minCount").value != "1":
+                raise UnsupportedShapeError(f"{shape}: node-level sh:or members must be [sh:path P ; sh:minCount 1]")
+            conditions.append(f"EXISTS {{ ?this {_term_sparql(self.graph.one(member, 'path'))} ?any }}")
+        query = f"SELECT ?this WHERE {{ {{ {self._focus(targets)} }} FILTER (!({' || '.join(conditions)})) }}"
+        message = self.graph.one(shape, "message")
+        return [CompiledConstraint(query, _severity(self.graph, shape), None, message.value if message else "", True)]
+
+    def _property(
+        self, shape: ox.NamedNode | ox.BlankNode, prop: ox.NamedNode | ox.BlankNode, targets: list[str]
+    ) -> list[CompiledConstraint]:
+        unsupported = self.graph.keys(prop) - _SUPPORTED_PROPERTY_KEYS
+        if unsupported:
+            raise UnsupportedShapeError(f"{shape}: unsupported property-shape keys {sorted(unsupported)}")
+        path = self.graph.one(prop, "path")
+        if not isinstance(path, ox.NamedNode):
+            raise UnsupportedShapeError(f"{shape}: only predicate paths are supported")
+        p = _term_sparql(path)
+        severity = _severity(self.graph, prop)
+        message = self.graph.one(prop, "message")
+        text = message.value if message else ""
+        focus = self._focus(targets)
+        compiled = []
+        min_count = self.graph.one(prop, "minCount")
+        if min_count is not None and int(min_count.value) > 0:
+            query = (
+                f"SELECT ?this WHERE {{ {{ {focus} }} OPTIONAL {{ ?this {p} ?v }} }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(min_count.value)})"
+            )
+            compiled.append(CompiledConstraint(query, severity, path.value, text))
+        max_count = self.graph.one(prop, "maxCount")
+        if max_count is not None:
+            query = (
+                f"SELECT ?this WHERE {{ {{ {focus} }} ?this {p} ?v }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(max_count.value)})"
+            )
+            compiled.append(CompiledConstraint(query, severity, path.value, text))
+        klass = self.graph.one(prop, "class")
+        if klass is not None:
+            query = (
+                f"SELECT ?this ?value WHERE {{ {{ {focus} }} ?this {p} ?value . "
+                f"FILTER NOT EXISTS {{ ?value {SUBCLASS_PATH} {_term_sparql(klass)} }} }}"
+            )
+            compiled.append(CompiledConstraint(query, severity, path.value, text))
+        value_keys = {"datatype", "pattern", "in", "minInclusive", "or"} & self.graph.keys(prop)
+        if value_keys:
+            condition = _value_condition(self.graph, prop, "?value")
+            query = f"SELECT ?this ?value WHERE {{ {{ {focus} }} ?this {p} ?value . FILTER (!({condition})) }}"
+            compiled.append(CompiledConstraint(query, severity, path.value, text))
+        return compiled
+
+    def _sparql(
+        self, shape: ox.NamedNode | ox.BlankNode, constraint: ox.NamedNode | ox.BlankNode, targets: list[str]
+    ) -> CompiledConstraint:
+        select = self.graph.one(constraint, "select").value
+        prologue = self.graph.prologue(self.graph.one(constraint, "prefixes"))
+        match = re.search(r"\bWHERE\s*\{", select, re.IGNORECASE)
+        if match is None:
+            raise UnsupportedShapeError(f"{shape}: a SPARQL constraint needs an explicit 'WHERE {{'")
+        focus = "{ " + " UNION ".join(f"{{ {t} }}" for t in targets) + " }"
+        query = prologue + select[: match.end()] + f"\n    {focus}\n" + select[match.end() :]
+        message = self.graph.one(constraint, "message")
+        value_is_focus = not re.search(r"\?value\b", select.split("WHERE", 1)[0])
+        return CompiledConstraint(
+            query, _severity(self.graph, shape), None, message.value if message else "", value_is_focus
+        )
+
+
+@cache
+def quality_constraints() -> tuple[CompiledConstraint, ...]:
+    """Return the data-quality shapes of ``shapes/quality.ttl`` compiled to SPARQL (once per process)."""
+    return tuple(ShapeCompiler(shape_file("quality.ttl")).compile())
+
+
+def fill_message(message: str, row: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]) -> str:
+    """Substitute ``{?var}`` / ``{$var}`` in a SHACL message with the row's values (lexical forms)."""
+
+    def replace(match: re.Match) -> str:
+        term = row.get(match.group(1))
+        return term.value if term is not None else match.group(0)
+
+    return re.sub(r"\{[?$](\w+)\}", replace, message)
