@@ -25,11 +25,11 @@ import pyoxigraph as ox
 
 from kgtool.errors import InputError
 from kgtool.resources import resource_dir
+from kgtool.sparql import insert_values, strip_comments
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "date", "integer", "string")
 _HEADER = re.compile(r"^#\s*([a-z-]+):\s*(.*)$")
-_OUTER_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 _KNOWN_PREFIXES = {"kgr:": "https://w3id.org/kgtool/id/", "kgo:": "https://w3id.org/kgtool/ontology#"}
 
@@ -169,17 +169,10 @@ def bind_parameters(query: QueryFile, given: dict[str, str]) -> str:
     if not query.parameters:
         return query.text
     terms = [_to_term(declared[name], value) for name, value in given.items()]
-    values = "VALUES ({}) {{ ({}) }}".format(" ".join(f"?{n}" for n in given), " ".join(str(t) for t in terms))
-    code = strip_comments(query.text)
-    match = _OUTER_WHERE.search(code)
-    if match is None:
-        raise InputError("a query with parameters needs an explicit 'WHERE {' to bind them", str(query.path))
-    return code[: match.end()] + f"\n    {values}\n" + code[match.end() :]
-
-
-def strip_comments(text: str) -> str:
-    """Blank out comment lines (keeping line numbers), so that keywords in comments are not matched."""
-    return "\n".join("" if line.lstrip().startswith("#") else line for line in text.splitlines())
+    try:
+        return insert_values(query.text, list(given), [terms])
+    except ValueError:
+        raise InputError("a query with parameters needs an explicit 'WHERE {' to bind them", str(query.path)) from None
 
 
 def update_keyword(text: str) -> str | None:

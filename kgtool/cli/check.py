@@ -48,7 +48,8 @@ def check(paths: tuple[Path, ...], store_location: Path | None, state: str | Non
                 "results": [r.as_dict() for r in result.quality.results],
             },
         }
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True))
+        # Compact: at a million triples, indentation alone costs seconds; pipe into `jq .` to read it.
+        click.echo(json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
     else:
         click.echo(format_check(result.findings, result.quality), nl=False)
     if not result.quality.conforms:

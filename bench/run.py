@@ -1,0 +1,310 @@
+"""kgtool's benchmark: the kgtool way against the plain rdflib + pyshacl way, in the same run.
+
+For each size (triples): load, data-quality validation, compliance evaluation, `kgtool check` end to end as a
+cold process, the bundled queries, Turtle export; plus `kgtool import` throughput (N-Triples, Turtle, a 100k-row
+incidents CSV). Each measurement runs in its own process (bench/tasks.py) so that peak RSS is the task's own;
+repetitions give min and median. Both ways must find the same results, and kgtool the number the generator
+computed: a mismatch fails the run. Writes bench/RESULTS.md.
+
+    python bench/run.py --sizes 10000 100000 1000000 --repeat 3 --plain-timeout 900
+    python bench/run.py --smoke        # the 10k-triple smoke the test suite runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+import pyoxigraph as ox
+
+BENCH = Path(__file__).resolve().parent
+DATA = BENCH / "data"
+TASKS = BENCH / "tasks.py"
+CSV_HEADER = (
+    "id,date,end_date,returning_state,destination_state,people,place,description,"
+    "source_url,source_title,source_publisher,source_date\n"
+)
+
+
+def run_task(task: str, path: Path, timeout: float) -> dict:
+    """Run one task in a fresh process; return its JSON line, or {'timeout': True}."""
+    try:
+        completed = subprocess.run(
+            [sys.executable, str(TASKS), task, str(path)], capture_output=True, text=True, timeout=timeout, check=True
+        )
+    except subprocess.TimeoutExpired:
+        return {"task": task, "timeout": True}
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def repeat(task: str, path: Path, times: int, timeout: float) -> dict:
+    """Run a task ``times`` times; summarise min, median, peak RSS and the (identical) result."""
+    runs = []
+    for _ in range(times):
+        outcome = run_task(task, path, timeout)
+        if outcome.get("timeout"):
+            return {"task": task, "timeout": timeout}
+        runs.append(outcome)
+    results = {r["result"] for r in runs}
+    if len(results) != 1:
+        raise AssertionError(f"{task} gave different results across runs: {results}")
+    seconds = [r["seconds"] for r in runs]
+    summary = {
+        "task": task,
+        "min": min(seconds),
+        "median": statistics.median(seconds),
+        "rss_mb": max(r["rss_kb"] for r in runs) / 1024,
+        "result": runs[0]["result"],
+    }
+    if "queries" in runs[0]:
+        summary["queries"] = {name: statistics.median(r["queries"][name] for r in runs) for name in runs[0]["queries"]}
+    return summary
+
+
+def check_cold(path: Path, times: int) -> dict:
+    """`kgtool check FILE --format json` as a cold process: wall time, peak RSS, number of findings."""
+    runs, rss, findings = [], [], None
+    for _ in range(times):
+        start = time.perf_counter()
+        completed = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "kgtool", "check", str(path), "--format", "json"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        runs.append(time.perf_counter() - start)
+        if completed.returncode != 0:
+            raise AssertionError(f"kgtool check failed on {path}: {completed.stderr[-2000:]}")
+        rss.append(int(completed.stderr.strip().splitlines()[-1]) / 1024)
+        document = json.loads(completed.stdout)
+        findings = len(document["findings"])
+    return {
+        "task": "check_kgtool",
+        "min": min(runs),
+        "median": statistics.median(runs),
+        "rss_mb": max(rss),
+        "result": findings,
+    }
+
+
+def generate(size: int) -> tuple[Path, Path, dict]:
+    """Generate (once) the N-Triples and Turtle files of a size and return them with the expected counts."""
+    base = DATA / f"kg-{size}"
+    nt, ttl, expected_file = base.with_suffix(".nt"), base.with_suffix(".ttl"), base.with_suffix(".expected.json")
+    if not (nt.exists() and expected_file.exists()):
+        subprocess.run(
+            [sys.executable, str(BENCH / "generate.py"), "--triples", str(size), "--out", str(base)],
+            check=True,
+            capture_output=True,
+        )
+    if not ttl.exists():
+        with nt.open("rb") as source:
+            ox.serialize(
+                ox.parse(source, format=ox.RdfFormat.N_TRIPLES),
+                ttl,
+                format=ox.RdfFormat.TURTLE,
+                prefixes={"b": "https://w3id.org/kgtool/id/bench/", "kgo": "https://w3id.org/kgtool/ontology#"},
+            )
+    return nt, ttl, json.loads(expected_file.read_text())
+
+
+def incidents_csv(rows: int) -> Path:
+    """Write (once) an incidents CSV of ``rows`` rows about the bundled States."""
+    path = DATA / f"incidents-{rows}.csv"
+    if not path.exists():
+        DATA.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8") as out:
+            out.write(CSV_HEADER)
+            for i in range(rows):
+                day = datetime.date(2000, 1, 1) + datetime.timedelta(days=i % 9000)
+                out.write(
+                    f"bench-{i},{day.isoformat()},,CHN,PRK,{1 + i % 300},Crossing {i % 40},Return {i},"
+                    f"https://example.org/csv-report/{i % 500},Report {i % 500},Bench NGO,2024-01-01\n"
+                )
+    return path
+
+
+def versions() -> dict[str, str]:
+    """Versions of the packages measured."""
+    names = ("pyoxigraph", "rdflib", "pyshacl", "click")
+    return {name: metadata.version(name) for name in names}
+
+
+def machine() -> str:
+    """Describe this machine in one line."""
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    cores = len([line for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("processor")])
+    memory = next(
+        line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
+    gib = int(memory) // 1024 // 1024
+    return f"{cpu}, {cores} cores, {gib} GiB, {platform.platform()}, Python {platform.python_version()}"
+
+
+def fmt(entry: dict | None, per_second: int | None = None) -> str:
+    """Format a summary cell: median (min) and peak RSS, or the timeout."""
+    if entry is None:
+        return "–"
+    if "timeout" in entry:
+        return f"did not finish in {entry['timeout']:.0f} s"
+    text = f"{entry['median']:.2f} s (min {entry['min']:.2f}), {entry['rss_mb']:.0f} MB"
+    if per_second:
+        text += f", {per_second / entry['median'] / 1000:.0f}k triples/s"
+    return text
+
+
+def ratio(fast: dict | None, slow: dict | None) -> str:
+    """Return the plain way's median over kgtool's, or a lower bound when the plain way timed out."""
+    if not fast or not slow or "timeout" in fast:
+        return "–"
+    if "timeout" in slow:
+        return f"> {slow['timeout'] / fast['median']:.0f}x"
+    return f"{slow['median'] / fast['median']:.1f}x"
+
+
+def main() -> None:
+    """Run the benchmark and write bench/RESULTS.md (or print the smoke result)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--plain-timeout", type=float, default=900.0, help="seconds before the plain way is stopped")
+    parser.add_argument("--csv-rows", type=int, default=100_000)
+    parser.add_argument("--smoke", action="store_true", help="10k triples, one repetition, no RESULTS.md")
+    parser.add_argument("--output", type=Path, default=BENCH / "RESULTS.md")
+    args = parser.parse_args()
+    if args.smoke:
+        args.sizes, args.repeat, args.csv_rows = [10_000], 1, 1_000
+
+    table = []
+    for size in args.sizes:
+        nt, ttl, expected = generate(size)
+        repeats = args.repeat
+        plain_repeats = 1 if size >= 1_000_000 else repeats
+        row = {"size": size, "expected": expected}
+        row["load_kgtool_nt"] = repeat("load_kgtool", nt, repeats, 3600)
+        row["load_kgtool_ttl"] = repeat("load_kgtool", ttl, repeats, 3600)
+        row["load_rdflib_nt"] = repeat("load_rdflib", nt, plain_repeats, args.plain_timeout)
+        row["load_rdflib_ttl"] = repeat("load_rdflib", ttl, plain_repeats, args.plain_timeout)
+        row["quality_kgtool"] = repeat("quality_kgtool", nt, repeats, 3600)
+        row["quality_pyshacl"] = repeat("quality_pyshacl", nt, plain_repeats, args.plain_timeout)
+        row["compliance_kgtool"] = repeat("compliance_kgtool", nt, repeats, 3600)
+        row["compliance_pyshacl"] = repeat("compliance_pyshacl", nt, plain_repeats, args.plain_timeout)
+        row["check_kgtool"] = check_cold(nt, repeats)
+        row["export_kgtool"] = repeat("export_kgtool", nt, repeats, 3600)
+        row["export_rdflib"] = repeat("export_rdflib", nt, plain_repeats, args.plain_timeout)
+        row["import_kgtool_nt"] = repeat("import_kgtool", nt, repeats, 3600)
+        row["import_kgtool_ttl"] = repeat("import_kgtool", ttl, repeats, 3600)
+        row["queries_kgtool"] = repeat("queries_kgtool", nt, repeats, 3600)
+
+        # Answers must agree: kgtool with the generator, and the plain way with kgtool where it finished.
+        if row["check_kgtool"]["result"] != expected["findings"]:
+            raise AssertionError(
+                f"{size}: kgtool check found {row['check_kgtool']['result']} findings, expected {expected['findings']}"
+            )
+        if row["compliance_kgtool"]["result"] != expected["breach_pairs"]:
+            raise AssertionError(
+                f"{size}: kgtool found {row['compliance_kgtool']['result']} breach pairs, "
+                f"expected {expected['breach_pairs']}"
+            )
+        plain = row["compliance_pyshacl"]
+        if "timeout" not in plain and plain["result"] != expected["breach_pairs"]:
+            raise AssertionError(
+                f"{size}: pyshacl found {plain['result']} breach pairs, expected {expected['breach_pairs']}"
+            )
+        if (
+            "timeout" not in row["quality_pyshacl"]
+            and row["quality_pyshacl"]["result"] != row["quality_kgtool"]["result"]
+        ):
+            raise AssertionError(f"{size}: quality violations differ between kgtool and pyshacl")
+        table.append(row)
+        print(json.dumps({"size": size, "check": row["check_kgtool"]}), flush=True)
+
+    csv_path = incidents_csv(args.csv_rows)
+    csv_rows = {
+        "import_kgtool_csv": repeat("import_kgtool", csv_path, args.repeat, 3600),
+        "csv_rdflib": repeat("csv_rdflib", csv_path, args.repeat, 3600),
+    }
+    if args.smoke:
+        print(json.dumps({"ok": True, "sizes": args.sizes}))
+        return
+    args.output.write_text(report(table, csv_rows, args), encoding="utf-8")
+
+
+def report(table: list[dict], csv_rows: dict, args: argparse.Namespace) -> str:
+    """Render bench/RESULTS.md."""
+    lines = [
+        "# kgtool benchmark results",
+        "",
+        f"- date: {datetime.date.today().isoformat()}",
+        f"- machine: {machine()}",
+        f"- versions: {', '.join(f'{k} {v}' for k, v in versions().items())}",
+        f"- method: `python bench/run.py --sizes {' '.join(map(str, args.sizes))} --repeat {args.repeat} "
+        f"--plain-timeout {args.plain_timeout:.0f}`; each cell is the median (and min) of {args.repeat} runs in "
+        "separate processes and the peak RSS of the task's process; the plain rdflib + pyshacl way runs once at "
+        "1M triples and is stopped after the timeout. Graphs come from `bench/generate.py` (seed 42), which also "
+        "computes the findings kgtool must report; every run checks kgtool's answers against them and against "
+        "pyshacl's where pyshacl finished.",
+        "",
+    ]
+    for row in table:
+        size, expected = row["size"], row["expected"]
+        triples = expected["triples"]
+        lines += [
+            f"## {size:,} target triples ({triples:,} generated; {expected['findings']} findings, "
+            f"{expected['breach_pairs']} breach pairs expected)",
+            "",
+            "| job | kgtool way | plain rdflib + pyshacl way | ratio |",
+            "|---|---|---|---|",
+            f"| load N-Triples (in memory) | {fmt(row['load_kgtool_nt'], triples)} | "
+            f"{fmt(row['load_rdflib_nt'], triples)} | {ratio(row['load_kgtool_nt'], row['load_rdflib_nt'])} |",
+            f"| load Turtle (in memory) | {fmt(row['load_kgtool_ttl'], triples)} | "
+            f"{fmt(row['load_rdflib_ttl'], triples)} | {ratio(row['load_kgtool_ttl'], row['load_rdflib_ttl'])} |",
+            f"| data-quality validation | {fmt(row['quality_kgtool'])} | {fmt(row['quality_pyshacl'])} | "
+            f"{ratio(row['quality_kgtool'], row['quality_pyshacl'])} |",
+            f"| compliance evaluation (bindings + rules) | {fmt(row['compliance_kgtool'])} | "
+            f"{fmt(row['compliance_pyshacl'])} | {ratio(row['compliance_kgtool'], row['compliance_pyshacl'])} |",
+            f"| `kgtool check` end to end, cold process | {fmt(row['check_kgtool'])} | – | – |",
+            f"| export Turtle | {fmt(row['export_kgtool'])} | {fmt(row['export_rdflib'])} | "
+            f"{ratio(row['export_kgtool'], row['export_rdflib'])} |",
+            f"| `kgtool import` N-Triples into a disk store (parse, validate, write, provenance) | "
+            f"{fmt(row['import_kgtool_nt'], triples)} | – | – |",
+            f"| `kgtool import` Turtle into a disk store | {fmt(row['import_kgtool_ttl'], triples)} | – | – |",
+            "",
+        ]
+        queries = row["queries_kgtool"].get("queries", {})
+        slowest = sorted(queries.items(), key=lambda item: -item[1])[:5]
+        lines.append(
+            "Five slowest bundled queries (bundled graph + this graph, median of 3): "
+            + "; ".join(f"`{name}` {seconds * 1000:.0f} ms" for name, seconds in slowest)
+            + "."
+        )
+        lines.append("")
+    lines += [
+        f"## Incidents CSV ({args.csv_rows:,} rows)",
+        "",
+        "| job | kgtool way | plain way (csv + rdflib Graph.add of the same triples) |",
+        "|---|---|---|",
+        f"| import | {fmt(csv_rows['import_kgtool_csv'])}, {csv_rows['import_kgtool_csv']['result']:,} triples | "
+        f"{fmt(csv_rows['csv_rdflib'])}, {csv_rows['csv_rdflib']['result']:,} triples |",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

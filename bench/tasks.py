@@ -1,0 +1,253 @@
+"""One benchmark task in its own process: ``python bench/tasks.py TASK FILE`` prints one JSON line.
+
+The line holds the task's wall time in seconds (of the measured part only), the process's peak RSS in KB and
+the task's result (a count that the runner compares between the kgtool way and the plain rdflib way).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+TASKS: dict[str, Callable[[Path], int]] = {}
+
+
+def task(function: Callable[[Path], int]) -> Callable[[Path], int]:
+    """Register a task under its function name."""
+    TASKS[function.__name__] = function
+    return function
+
+
+def _rdflib_graph(path: Path):
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
+    return graph
+
+
+def _kgtool_store(path: Path):
+    from kgtool.loading import store_with_files
+
+    return store_with_files([path])
+
+
+# -- load ----------------------------------------------------------------------------------------------------
+@task
+def load_kgtool(path: Path) -> int:
+    """Parse a file into an in-memory pyoxigraph store (kgtool's import and check path)."""
+    from kgtool.store import EmbeddedStore
+
+    store = EmbeddedStore()
+    start = time.perf_counter()
+    store.load_file(path, "https://w3id.org/kgtool/graph/bench")
+    TIMER.append(time.perf_counter() - start)
+    return len(store)
+
+
+@task
+def load_rdflib(path: Path) -> int:
+    """Parse a file into an rdflib Graph."""
+    start = time.perf_counter()
+    graph = _rdflib_graph(path)
+    TIMER.append(time.perf_counter() - start)
+    return len(graph)
+
+
+# -- data quality ---------------------------------------------------------------------------------------------
+@task
+def quality_kgtool(path: Path) -> int:
+    """Validate with the shapes compiled to SPARQL on the store."""
+    from kgtool.validate import validate_store
+
+    store = _kgtool_store(path)
+    start = time.perf_counter()
+    report = validate_store(store)
+    TIMER.append(time.perf_counter() - start)
+    return len(report.violations)
+
+
+@task
+def quality_pyshacl(path: Path) -> int:
+    """Validate with pyshacl on an rdflib graph (ontology + data), the plain way."""
+    import pyshacl
+    import rdflib
+
+    from kgtool.resources import shape_file, turtle_files
+
+    data = _rdflib_graph(path)
+    for ontology in turtle_files("ontology"):
+        data.parse(ontology, format="turtle")
+    shapes = rdflib.Graph().parse(shape_file("quality.ttl"), format="turtle")
+    start = time.perf_counter()
+    _conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
+    TIMER.append(time.perf_counter() - start)
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    return sum(1 for r in report.subjects(sh.resultSeverity, sh.Violation))
+
+
+# -- compliance -----------------------------------------------------------------------------------------------
+@task
+def compliance_kgtool(path: Path) -> int:
+    """Derive bindings and run every rule on the store; return the number of (binding, breach) pairs."""
+    from kgtool.rules import derive_bindings, evaluate_rules
+
+    store = _kgtool_store(path)
+    start = time.perf_counter()
+    derive_bindings(store)
+    hits = evaluate_rules(store)
+    TIMER.append(time.perf_counter() - start)
+    return len({(h.binding, h.value) for h in hits if h.role == "breach"})
+
+
+@task
+def compliance_pyshacl(path: Path) -> int:
+    """Run the same rule files with pyshacl (binding rule + SPARQL constraints) on an rdflib graph."""
+    import pyshacl
+    import rdflib
+
+    from kgtool.resources import rule_files, shape_file, turtle_files
+
+    data = _rdflib_graph(path)
+    for ontology in turtle_files("ontology"):
+        data.parse(ontology, format="turtle")
+    shapes = rdflib.Graph()
+    for file in (shape_file("prefixes.ttl"), shape_file("binding.ttl"), *rule_files()):
+        shapes.parse(file, format="turtle")
+    start = time.perf_counter()
+    _conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, advanced=True, inference="none")
+    TIMER.append(time.perf_counter() - start)
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    incidents = {str(v) for v in report.objects(None, sh.value) if "/inc/" in str(v)}
+    pairs = {
+        (str(report.value(r, sh.focusNode)), str(report.value(r, sh.value)))
+        for r in report.subjects(rdflib.RDF.type, sh.ValidationResult)
+        if str(report.value(r, sh.value)) in incidents
+    }
+    return len(pairs)
+
+
+# -- export ---------------------------------------------------------------------------------------------------
+@task
+def export_kgtool(path: Path) -> int:
+    """Export the store as deterministic Turtle."""
+    from kgtool.exporter import export
+
+    store = _kgtool_store(path)
+    start = time.perf_counter()
+    data = export(store, "turtle")
+    TIMER.append(time.perf_counter() - start)
+    return len(data)
+
+
+@task
+def export_rdflib(path: Path) -> int:
+    """Serialise an rdflib graph as Turtle."""
+    graph = _rdflib_graph(path)
+    start = time.perf_counter()
+    data = graph.serialize(format="turtle", encoding="utf-8")
+    TIMER.append(time.perf_counter() - start)
+    return len(data)
+
+
+# -- import (issue 5) -----------------------------------------------------------------------------------------
+@task
+def import_kgtool(path: Path) -> int:
+    """`kgtool import` into a new empty disk store: parse, convert, validate, one transaction, provenance."""
+    import tempfile
+
+    from kgtool.importer import import_files
+    from kgtool.loading import load_bundled, open_disk_store
+
+    with tempfile.TemporaryDirectory() as directory:
+        store = open_disk_store(Path(directory) / "store", empty=path.suffix != ".csv")
+        if path.suffix != ".csv":
+            load_bundled(store, with_data=False)
+        start = time.perf_counter()
+        record = import_files(store, [path])
+        TIMER.append(time.perf_counter() - start)
+        store.close()
+    return record.triples
+
+
+@task
+def csv_rdflib(path: Path) -> int:
+    """Read an incidents CSV the plain way: csv rows added as the same triples to an rdflib Graph."""
+    import rdflib
+
+    kgo = rdflib.Namespace("https://w3id.org/kgtool/ontology#")
+    kgr = "https://w3id.org/kgtool/id/"
+    xsd = rdflib.XSD
+    start = time.perf_counter()
+    graph = rdflib.Graph()
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            incident = rdflib.URIRef(kgr + "inc/" + row["id"])
+            source = rdflib.URIRef(kgr + "source/" + row["source_url"].rsplit("/", 1)[-1])
+            graph.add((incident, rdflib.RDF.type, kgo.ForcedReturn))
+            graph.add((incident, rdflib.RDFS.label, rdflib.Literal(row["description"], lang="en")))
+            graph.add((incident, kgo.returningState, rdflib.URIRef(kgr + "state/" + row["returning_state"])))
+            graph.add((incident, kgo.destinationState, rdflib.URIRef(kgr + "state/" + row["destination_state"])))
+            graph.add((incident, kgo.startDate, rdflib.Literal(row["date"], datatype=xsd.date)))
+            graph.add((incident, kgo.place, rdflib.Literal(row["place"])))
+            graph.add((incident, kgo.summary, rdflib.Literal(row["description"], lang="en")))
+            graph.add((incident, rdflib.PROV.wasDerivedFrom, source))
+            claim = rdflib.URIRef(kgr + "count/" + row["id"])
+            graph.add((claim, rdflib.RDF.type, kgo.CountClaim))
+            graph.add((claim, kgo.counts, incident))
+            graph.add((claim, kgo.people, rdflib.Literal(int(row["people"]))))
+            graph.add((claim, rdflib.PROV.wasDerivedFrom, source))
+    TIMER.append(time.perf_counter() - start)
+    return len(graph)
+
+
+# -- queries --------------------------------------------------------------------------------------------------
+@task
+def queries_kgtool(path: Path) -> int:
+    """Every bundled query (example parameters) on the bundled graph plus the file; report each median time."""
+    import statistics
+
+    from kgtool.loading import load_bundled
+    from kgtool.query import run_query
+    from kgtool.query_library import bundled_queries
+    from kgtool.rules import derive_bindings
+    from kgtool.store import EmbeddedStore
+
+    store = EmbeddedStore()
+    load_bundled(store)
+    store.load_file(path, "https://w3id.org/kgtool/graph/bench")
+    derive_bindings(store)
+    timings = {}
+    for query in bundled_queries():
+        runs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            result = run_query(store, query, {p.name: p.example for p in query.parameters})
+            if result.form == "select":
+                list(result.result)
+            runs.append(time.perf_counter() - start)
+        timings[query.name] = statistics.median(runs)
+    DETAILS["queries"] = timings
+    TIMER.append(max(timings.values()))
+    return len(timings)
+
+
+TIMER: list[float] = []
+DETAILS: dict = {}
+
+
+def main() -> None:
+    """Run one task and print its JSON line."""
+    name, path = sys.argv[1], Path(sys.argv[2])
+    result = TASKS[name](path)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"task": name, "seconds": TIMER[-1], "rss_kb": rss, "result": result, **DETAILS}))
+
+
+if __name__ == "__main__":
+    main()

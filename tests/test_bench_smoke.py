@@ -1,0 +1,42 @@
+"""The benchmark runs end to end on 10k triples, checking its answers, so that it cannot rot."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_generator_knows_what_kgtool_finds(tmp_path):
+    out = tmp_path / "kg"
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "--triples", "5000", "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    expected = json.loads(out.with_suffix(".expected.json").read_text())
+    completed = subprocess.run(
+        [sys.executable, "-m", "kgtool", "check", str(out.with_suffix(".nt")), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    findings = json.loads(completed.stdout)["findings"]
+    assert len(findings) == expected["findings"] > 0
+    breaches = sum(1 for f in findings for e in f["evidence"] if e["role"] == "breach")
+    assert breaches == expected["breach_pairs"]
+
+
+def test_benchmark_smoke():
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--smoke"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert json.loads(completed.stdout.strip().splitlines()[-1]) == {"ok": True, "sizes": [10000]}
