@@ -31,3 +31,23 @@ class InputError(KgtoolError):
             if self.column is not None:
                 where += f":{self.column}"
         return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass
+class MissingRuntimeError(KgtoolError):
+    """A program kgtool needs is not there (e.g. no Java runtime for HermiT); exit 2, one line, no traceback."""
+
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class ReasonerError(KgtoolError):
+    """The reasoner could not run on the input (e.g. HermiT rejects a construct); exit 2 with its message."""
+
+    message: str
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,192 @@
+"""OWL 2 RL materialisation: compute what the asserted triples entail and keep it in its own named graph.
+
+Two engines compute the OWL 2 RL closure: ``reasonable`` (Rust, fast) and ``owlrl`` (pure Python, the
+reference). ``bench/RESULTS-reasoning.md`` measures both; they give the same inferences on kgtool's graphs
+once ``reasonable`` is completed with the schema rules it does not apply (``queries/reasoning/schema-rules.rq``).
+``reasonable`` ignores a few constructs altogether (property chains, keys, max cardinalities, enumerations):
+when the graph uses one of them, ``auto`` picks ``owlrl``, which is correct but slower.
+
+What is kept: triples entailed and not asserted, minus those true of everything (``x rdf:type owl:Thing``,
+``x owl:sameAs x``, ``C rdfs:subClassOf C``, ...) and statements about the RDF, RDFS, OWL and XSD vocabularies
+themselves. Inferences about blank nodes are counted but not stored: a blank node written back to the store is
+a new node, so the triple would say nothing about the asserted one.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kgtool.errors import InputError
+from kgtool.reasoning.graphs import asserted_triples
+from kgtool.reasoning.terms import oxigraph_triples, rdflib_triples
+from kgtool.rules import derive_bindings
+from kgtool.sparql import read_query
+from kgtool.store import DATA_GRAPH, INFERRED_GRAPH, EmbeddedStore
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = RDF + "type"
+ENGINES = ("auto", "reasonable", "owlrl")
+
+#: OWL 2 RL constructs that reasonable 0.4.4 does not apply (tests/test_reason.py checks each against owlrl).
+NOT_APPLIED_BY_REASONABLE = (
+    OWL + "propertyChainAxiom",
+    OWL + "hasKey",
+    OWL + "maxCardinality",
+    OWL + "maxQualifiedCardinality",
+    OWL + "oneOf",
+)
+#: The predicates queries/reasoning/schema-rules.rq reads.
+SCHEMA_PREDICATES = frozenset(
+    {
+        RDFS + "subClassOf",
+        RDFS + "subPropertyOf",
+        RDFS + "domain",
+        RDFS + "range",
+        OWL + "equivalentClass",
+        OWL + "equivalentProperty",
+        OWL + "intersectionOf",
+        OWL + "unionOf",
+        RDF + "first",
+        RDF + "rest",
+    }
+)
+_BUILT_IN = (RDF, RDFS, OWL, XSD)
+_REFLEXIVE_TAUTOLOGIES = {
+    OWL + "sameAs",
+    RDFS + "subClassOf",
+    OWL + "equivalentClass",
+    RDFS + "subPropertyOf",
+    OWL + "equivalentProperty",
+}
+_TOP_TAUTOLOGIES = {RDF_TYPE, RDFS + "subClassOf", RDFS + "domain", RDFS + "range"}
+
+
+@dataclass(frozen=True)
+class Inference:
+    """The result of one materialisation: the engine used and why, and the inferred triples."""
+
+    engine: str
+    why: str
+    asserted: int
+    triples: tuple[ox.Triple, ...]
+    blank_node_triples: int
+    seconds: float
+
+    def by_predicate(self) -> dict[str, int]:
+        """Return the number of inferred triples per predicate IRI, most frequent first."""
+        counts = Counter(t.predicate.value for t in self.triples)
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+    def by_class(self) -> dict[str, int]:
+        """Return the number of inferred ``rdf:type`` triples per class IRI, most frequent first."""
+        counts = Counter(
+            t.object.value for t in self.triples if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode)
+        )
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def informative(triple: ox.Triple) -> bool:
+    """Return False for an entailment that holds of everything or is about the built-in vocabularies."""
+    subject, predicate, obj = triple.subject, triple.predicate.value, triple.object
+    if isinstance(subject, ox.NamedNode) and subject.value.startswith(_BUILT_IN):
+        return False
+    if predicate in _REFLEXIVE_TAUTOLOGIES and subject == obj:
+        return False
+    return not (predicate in _TOP_TAUTOLOGIES and isinstance(obj, ox.NamedNode) and obj.value == OWL + "Thing")
+
+
+def choose_engine(triples: Sequence[ox.Triple], requested: str = "auto") -> tuple[str, str]:
+    """Return the engine to use and why: ``reasonable`` unless the graph uses a construct it does not apply."""
+    if requested not in ENGINES:
+        raise InputError(f"unknown OWL 2 RL engine {requested!r} (one of {', '.join(ENGINES)})")
+    if requested != "auto":
+        return requested, "chosen with --engine"
+    used = sorted({t.predicate.value for t in triples} & set(NOT_APPLIED_BY_REASONABLE))
+    if used:
+        names = ", ".join("owl:" + iri.removeprefix(OWL) for iri in used)
+        return "owlrl", f"the graph uses {names}, which reasonable does not apply"
+    return "reasonable", "fastest measured; gives the same inferences as owlrl (bench/RESULTS-reasoning.md)"
+
+
+def complete_schema(triples: Sequence[ox.Triple]) -> set[ox.Triple]:
+    """Return what the schema rules reasonable leaves out entail, run to a fixpoint (queries/reasoning/).
+
+    The rules read only schema triples (the predicates of ``SCHEMA_PREDICATES``), so only those are loaded.
+    """
+    schema = [t for t in triples if t.predicate.value in SCHEMA_PREDICATES]
+    store = EmbeddedStore()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(DATA_GRAPH)) for t in schema)
+    known = set(schema)
+    found: set[ox.Triple] = set()
+    query = read_query("reasoning/schema-rules.rq")
+    while True:
+        new = {t for t in store.construct(query) if t not in known}
+        if not new:
+            return found
+        found |= new
+        known |= new
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(INFERRED_GRAPH)) for t in new)
+
+
+def _closure_reasonable(triples: Sequence[ox.Triple]) -> set[ox.Triple]:
+    import reasonable
+
+    schema = complete_schema(triples)
+    reasoner = reasonable.PyReasoner()
+    reasoner.from_graph(rdflib_triples([*triples, *schema]))
+    return set(oxigraph_triples(reasoner.reason())) | schema
+
+
+def _closure_owlrl(triples: Sequence[ox.Triple]) -> set[ox.Triple]:
+    import owlrl
+    import rdflib
+
+    # rdflib logs a traceback for each ill-typed literal; the data-quality shapes report those values.
+    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+    graph = rdflib.Graph()
+    for triple in rdflib_triples(triples):
+        graph.add(triple)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
+    return set(oxigraph_triples(graph))
+
+
+def infer(triples: Sequence[ox.Triple], engine: str = "auto") -> Inference:
+    """Compute the OWL 2 RL inferences of the triples that are not asserted (and not trivial)."""
+    chosen, why = choose_engine(triples, engine)
+    start = time.perf_counter()
+    closure = _closure_reasonable(triples) if chosen == "reasonable" else _closure_owlrl(triples)
+    asserted = set(triples)
+    inferred = [t for t in closure if t not in asserted and informative(t)]
+    kept = sorted(
+        (t for t in inferred if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)),
+        key=str,
+    )
+    return Inference(
+        engine=chosen,
+        why=why,
+        asserted=len(asserted),
+        triples=tuple(kept),
+        blank_node_triples=len(inferred) - len(kept),
+        seconds=time.perf_counter() - start,
+    )
+
+
+def materialise(store: EmbeddedStore, engine: str = "auto") -> Inference:
+    """Infer from the store's asserted graphs and replace its inferred graph with the result (one transaction).
+
+    The store's derived bindings are recomputed afterwards, since the rules now see the inferred triples too.
+    """
+    inference = infer(asserted_triples(store), engine)
+    store.replace_graph(INFERRED_GRAPH, inference.triples)
+    derive_bindings(store)
+    store.flush()
+    return inference
