@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from kgtool.errors import InputError
 from kgtool.resources import turtle_files
 from kgtool.rules import derive_bindings
 from kgtool.store import DATA_GRAPH, ONTOLOGY_GRAPH, EmbeddedStore
+from kgtool.store.remote import RemoteStore
 
 
 def load_bundled(store: EmbeddedStore, *, with_data: bool = True) -> None:
@@ -49,14 +51,31 @@ def open_disk_store(location: Path, *, empty: bool = False) -> EmbeddedStore:
     return store
 
 
-def open_store(paths: Iterable[Path] = (), location: Path | None = None, *, empty: bool = False) -> EmbeddedStore:
-    """Return the store a reading command works on: given files, a disk store, or the bundled graph.
+@dataclass(frozen=True)
+class StoreSource:
+    """Where a command's data lives: the bundled graph (nothing set), a disk store, or a SPARQL endpoint."""
 
-    In-memory stores get their bindings derived here; a disk store keeps them current on every write.
+    location: Path | None = None
+    endpoint: str | None = None
+    profile: str = "auto"
+
+
+def open_store(
+    paths: Iterable[Path] = (), source: StoreSource | Path | None = None, *, empty: bool = False
+) -> EmbeddedStore | RemoteStore:
+    """Return the store a command works on: given files, a disk store, an endpoint, or the bundled graph.
+
+    In-memory stores get their bindings derived here; disk stores and servers keep them current on every
+    write (import, push).
     """
+    if not isinstance(source, StoreSource):
+        source = StoreSource(location=source)
     paths = list(paths)
-    if paths and location is not None:
-        raise InputError("give data files or --store, not both")
+    if sum(bool(x) for x in (paths, source.location, source.endpoint)) > 1:
+        raise InputError("give data files, --store or --endpoint, not more than one")
+    if source.endpoint:
+        return RemoteStore.connect(source.endpoint, source.profile)
+    location = source.location
     if location is not None:
         return open_disk_store(location, empty=empty)
     store = store_with_files(paths) if paths else bundled_store()

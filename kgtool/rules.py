@@ -8,6 +8,7 @@ unbound evaluation equals evaluation over the shape's targets); pyshacl runs the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -75,6 +76,11 @@ class RuleHit:
     role: str
 
 
+def _portable(query: str) -> str:
+    """Write SHACL's pre-bound ``$this`` as ``?this``: one variable in SPARQL, but not to every engine."""
+    return re.sub(r"\$this\b", "?this", query)
+
+
 def _shapes_graph(path: Path) -> ox.Store:
     store = ox.Store()
     for file in (shape_file("prefixes.ttl"), path):
@@ -94,7 +100,7 @@ def binding_rule() -> str:
     constructs = [row["construct"].value for row in graph.query(_CONSTRUCT_QUERY)]
     if len(constructs) != 1:
         raise ValueError(f"shapes/binding.ttl must hold exactly one sh:construct, found {len(constructs)}")
-    return _prologue(graph) + constructs[0]
+    return _portable(_prologue(graph) + constructs[0])
 
 
 @cache
@@ -116,7 +122,7 @@ def compliance_rules() -> tuple[Rule, ...]:
                 file=path,
                 constraints=tuple(
                     Constraint(
-                        query=prologue + row["select"].value,
+                        query=_portable(prologue + row["select"].value),
                         role=row["role"].value,
                         message=row["message"].value if row["message"] else "",
                     )

@@ -89,7 +89,7 @@ def _validate_with_sparql(store: EmbeddedStore) -> QualityReport:
     from kgtool.shacl_sparql import fill_message, quality_constraints
 
     results = set()
-    for constraint in quality_constraints():
+    for constraint in quality_constraints(store):
         for row in store.select(constraint.query):
             focus = row["this"]
             value = row.get("value")

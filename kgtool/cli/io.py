@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from kgtool.cli.options import store_option
+from kgtool.cli.options import store_option, store_options
 from kgtool.errors import InputError
 from kgtool.exporter import EXPORT_FORMATS, export
 from kgtool.formats.findings_text import format_quality
 from kgtool.importer import FORMAT_BY_SUFFIX, QualityFailureError, import_files, list_imports, undo_import
-from kgtool.loading import open_disk_store, open_store
+from kgtool.loading import StoreSource, open_disk_store, open_store
 from kgtool.store import EmbeddedStore
 
 _IMPORT_FORMATS = sorted(set(FORMAT_BY_SUFFIX.values()))
@@ -91,11 +91,11 @@ def imports(store_location: Path | None, output_format: str) -> None:
 
 
 @click.command(name="export")
-@store_option
+@store_options
 @click.option("--format", "output_format", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
 @click.option("--graph", metavar="IRI", help="Export one named graph only.")
-def export_(store_location: Path | None, output_format: str, output: Path | None, graph: str | None) -> None:
+def export_(source: StoreSource, output_format: str, output: Path | None, graph: str | None) -> None:
     """Export the graph deterministically: the same graph always gives the same bytes.
 
     Subjects and predicates in a stable order, prefixes from ontology/context.jsonld, canonical blank node
@@ -107,7 +107,7 @@ def export_(store_location: Path | None, output_format: str, output: Path | None
         kgtool export --store ./kg --format trig -o kg.trig
         kgtool export --graph https://w3id.org/kgtool/graph/data > data.ttl
     """
-    with open_store((), store_location) as store:
+    with open_store((), source) as store:
         data = export(store, output_format, graph)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
+
+from kgtool.loading import StoreSource
+from kgtool.store.profiles import PROFILES
 
 format_option = click.option(
     "--format",
@@ -22,3 +28,29 @@ store_option = click.option(
     envvar="KGTOOL_STORE",
     help="A persistent embedded store (directory). A new one starts from the bundled graph. Env: KGTOOL_STORE.",
 )
+
+
+def store_options(function: Callable) -> Callable:
+    """Add --store, --endpoint and --profile; the command receives them as one ``source`` (a StoreSource)."""
+
+    @click.option(
+        "--profile",
+        type=click.Choice(PROFILES),
+        default="auto",
+        envvar="KGTOOL_PROFILE",
+        show_default=True,
+        help="The server's quirks profile; auto asks the server. Env: KGTOOL_PROFILE.",
+    )
+    @click.option(
+        "--endpoint",
+        metavar="URL",
+        envvar="KGTOOL_ENDPOINT",
+        help="A SPARQL 1.1 server (Oxigraph, Virtuoso, ...); credentials from KGTOOL_USER/KGTOOL_PASSWORD or "
+        "~/.netrc. Env: KGTOOL_ENDPOINT.",
+    )
+    @store_option
+    @functools.wraps(function)
+    def wrapper(*args: Any, store_location: Path | None, endpoint: str | None, profile: str, **kwargs: Any) -> Any:
+        return function(*args, source=StoreSource(store_location, endpoint, profile), **kwargs)
+
+    return wrapper

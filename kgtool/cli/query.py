@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
-from kgtool.cli.options import store_option
+from kgtool.cli.options import store_options
 from kgtool.errors import EXIT_FAILED
 from kgtool.formats.results import standard_results, table, turtle
-from kgtool.loading import open_store
+from kgtool.loading import StoreSource, open_store
 from kgtool.query import QueryResult, run_query
 from kgtool.query_library import bundled_queries, find_query, parse_params
 
@@ -26,8 +25,8 @@ from kgtool.query_library import bundled_queries, find_query, parse_params
     show_default=True,
     help="SELECT output: a readable table, or SPARQL 1.1 Query Results JSON, CSV or TSV.",
 )
-@store_option
-def query(name_or_file: str, params: tuple[str, ...], output_format: str, store_location: Path | None) -> None:
+@store_options
+def query(name_or_file: str, params: tuple[str, ...], output_format: str, source: StoreSource) -> None:
     """Run a bundled query by name, or a .rq file, read-only, on the graph.
 
     Parameters are bound as typed RDF terms (iri, date, integer, string, as the query's header declares),
@@ -40,7 +39,7 @@ def query(name_or_file: str, params: tuple[str, ...], output_format: str, store_
         kgtool query my-query.rq --format csv > rows.csv
     """
     query_file = find_query(name_or_file)
-    with open_store((), store_location) as store:
+    with open_store((), source) as store:
         result = run_query(store, query_file, parse_params(params))
         _print_result(result, output_format)
 

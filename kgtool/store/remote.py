@@ -1,0 +1,197 @@
+"""A remote SPARQL 1.1 server as a kgtool store.
+
+Queries and updates go over the SPARQL Protocol, whole graphs over the Graph Store Protocol; the server's
+quirks are held by its profile.
+
+Queries see the union of kgtool's own named graphs (``https://w3id.org/kgtool/graph/...``), set explicitly with
+``default-graph-uri`` on every request, whatever the server's own default graph is (Virtuoso's includes its
+system triples). Everything runs on the server; nothing is downloaded to evaluate rules or queries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from kgtool.errors import InputError
+from kgtool.sparql import strip_comments
+from kgtool.store.http import EndpointError, HttpClient
+from kgtool.store.profiles import Profile, profile_for
+
+KGTOOL_GRAPHS = "https://w3id.org/kgtool/graph/"
+NO_GRAPH = "https://w3id.org/kgtool/graph/none"
+RESULTS_JSON = "application/sparql-results+json"
+RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/n-quads;q=0.8"
+_RDF_BY_TYPE = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+_GRAPH_FORM = re.compile(r"^\s*((PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*(CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_GRAPHS_QUERY = f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), "{KGTOOL_GRAPHS}")) }}'
+
+
+def server_header(endpoint: str, timeout: float = 10.0) -> str | None:
+    """Return the Server header the endpoint answers with, to pick a profile (None when unreachable)."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(endpoint, method="GET"), timeout=timeout) as reply:
+            return reply.headers.get("Server")
+    except urllib.error.HTTPError as error:
+        return error.headers.get("Server")
+    except (OSError, ValueError):
+        return None
+
+
+class RemoteStore:
+    """A SPARQL 1.1 server reached over HTTP, used through the same methods as the embedded store."""
+
+    def __init__(self, profile: Profile, timeout: float = 120.0) -> None:
+        self.profile = profile
+        self.client = HttpClient(profile.query_url, profile.auth, timeout)
+        self._graphs: list[str] | None = None
+
+    @classmethod
+    def connect(cls, endpoint: str, profile_name: str = "auto", timeout: float = 120.0) -> RemoteStore:
+        """Return a store for an endpoint URL, picking the profile from the server when ``auto``.
+
+        ``KGTOOL_TIMEOUT`` (seconds) overrides the timeout of every request.
+        """
+        if not endpoint.startswith(("http://", "https://")):
+            raise InputError(f"--endpoint must be an http(s) URL, got {endpoint!r}")
+        timeout = float(os.environ.get("KGTOOL_TIMEOUT", timeout))
+        header = server_header(endpoint, min(timeout, 10.0)) if profile_name == "auto" else None
+        return cls(profile_for(profile_name, endpoint, header), timeout)
+
+    # -- protocol -------------------------------------------------------------------------------------------
+    def _dataset(self) -> list[tuple[str, str]]:
+        graphs = self.graphs() or [NO_GRAPH]
+        return [("default-graph-uri", g) for g in graphs]
+
+    def _raw_query(
+        self, query: str, with_dataset: bool = True
+    ) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
+        fields = [("query", query), *(self._dataset() if with_dataset else [])]
+        # Ask for RDF only for graph queries: Virtuoso answers a CONSTRUCT in JSON bindings if JSON is acceptable.
+        accept = RDF_ACCEPT if _GRAPH_FORM.match(strip_comments(query)) else RESULTS_JSON
+        response = self.client.form(self.profile.query_url, fields, "query", accept)
+        if "x-sparql-maxrows" in response.headers:
+            raise EndpointError(
+                self.profile.query_url,
+                f"the server truncated the results at {response.headers['x-sparql-maxrows']} rows "
+                "(raise its ResultSetMaxRows)",
+            )
+        content_type = response.headers.get("content-type", "").split(";")[0].strip()
+        if "json" in content_type:
+            body = self.profile.normalise_results(response.body)
+            return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        fmt = _RDF_BY_TYPE.get(content_type)
+        if fmt is None:
+            raise EndpointError(self.profile.query_url, f"query: unexpected answer of type {content_type!r}")
+        return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(response.body, format=fmt)]
+
+    def graphs(self) -> list[str]:
+        """Return kgtool's named graphs on the server, sorted (cached until the next write)."""
+        if self._graphs is None:
+            rows = self._raw_query(_GRAPHS_QUERY, with_dataset=False)
+            self._graphs = sorted(row["g"].value for row in rows)
+        return self._graphs
+
+    def query(self, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]:
+        """Run a read-only query over the union of kgtool's graphs on the server."""
+        return self._raw_query(query)
+
+    def select(self, query: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+        """Run a SELECT; return rows as {variable: term} (unbound left out)."""
+        solutions = self._raw_query(query)
+        names = [v.value for v in solutions.variables]
+        return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+
+    def construct(self, query: str) -> list[ox.Triple]:
+        """Run a CONSTRUCT and return its triples."""
+        return list(self._raw_query(query))
+
+    def update(self, update: str) -> None:
+        """Run a SPARQL update request."""
+        self.client.form(self.profile.update_url, [("update", update)], "update", f"{RESULTS_JSON}, */*;q=0.1")
+        self._graphs = None
+
+    # -- graphs -----------------------------------------------------------------------------------------------
+    def count(self, graph: str) -> int:
+        """Return the number of triples in a named graph."""
+        rows = self._raw_query(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}", with_dataset=False
+        )
+        return next(int(row["n"].value) for row in rows)
+
+    def put_graph(self, graph: str, ntriples: bytes) -> None:
+        """Replace a named graph with N-Triples through the Graph Store Protocol."""
+        self.client.request(
+            "PUT",
+            self.profile.graph_url(graph),
+            f"upload of graph {graph}",
+            ntriples,
+            {"Content-Type": "application/n-triples"},
+        )
+        self._graphs = None
+
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        """Replace a named graph: upload to a temporary graph, check it, then move it in one update."""
+        triples = list(triples)
+        temporary = f"urn:kgtool:upload:{uuid.uuid4().hex}"
+        self.put_graph(temporary, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+        try:
+            if self.count(temporary) != len(set(triples)):
+                raise EndpointError(self.profile.graph_store_url, f"upload of graph {graph}: triple count differs")
+            self.update(f"MOVE SILENT GRAPH {ox.NamedNode(temporary)} TO GRAPH {ox.NamedNode(graph)}")
+        except EndpointError:
+            self.drop_silently(temporary)
+            raise
+
+    def drop_silently(self, graph: str) -> None:
+        """Drop a graph, ignoring failures (clean-up after an error)."""
+        with contextlib.suppress(EndpointError):
+            self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
+
+    def quads(self, graph: str | None = None) -> list[ox.Quad]:
+        """Return the quads of one of kgtool's graphs, or of all of them."""
+        quads = []
+        for name in [graph] if graph is not None else self.graphs():
+            node = ox.NamedNode(name)
+            triples = self._raw_query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}", False)
+            quads += [ox.Quad(t.subject, t.predicate, t.object, node) for t in triples]
+        return quads
+
+    def extend(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads, graph by graph, each through a checked temporary graph."""
+        by_graph: dict[str, list[ox.Triple]] = {}
+        for quad in quads:
+            by_graph.setdefault(quad.graph_name.value, []).append(ox.Triple(quad.subject, quad.predicate, quad.object))
+        for graph, triples in by_graph.items():
+            present = graph in self.graphs()
+            existing = [ox.Triple(q.subject, q.predicate, q.object) for q in self.quads(graph)] if present else []
+            self.replace_graph(graph, existing + triples)
+
+    def __len__(self) -> int:
+        return sum(self.count(g) for g in self.graphs())
+
+    # -- lifecycle (nothing to release) ---------------------------------------------------------------------
+    def flush(self) -> None:
+        """Nothing to flush: every write is already on the server."""
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    def __enter__(self) -> RemoteStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

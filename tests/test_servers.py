@@ -1,0 +1,195 @@
+"""The same CLI calls on real SPARQL servers: Oxigraph server and Virtuoso 7, started here on 127.0.0.1.
+
+Run the fast suite alone with `pytest -m "not server"`; CI runs everything.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import run, run_json
+from rdflib.plugins.sparql.results.jsonresults import JSONResultParser
+from servers import FaultyProxy, Server, SilentServer, free_port, start_oxigraph, start_virtuoso
+
+from kgtool.query_library import bundled_queries
+
+pytestmark = pytest.mark.server
+
+#: Bundled queries Virtuoso 7.2.5 answers differently (or not at all) — engine bugs the profile cannot undo:
+#: an internal compiler error (SQ156) on one query, and empty or partial results where a query combines
+#: property paths, OPTIONAL and FILTER NOT EXISTS. The test asserts they still differ, so a fix shows up.
+VIRTUOSO_KNOWN_DIFFERENCES = {
+    "domestic-asylum-documentation-provision",
+    "obligations-binding-state",
+    "recommendations-and-follow-up",
+}
+
+
+@pytest.fixture(scope="session", params=["oxigraph", "virtuoso"])
+def server(request, tmp_path_factory) -> Iterator[Server]:
+    directory = tmp_path_factory.mktemp(request.param)
+    started = start_oxigraph(directory) if request.param == "oxigraph" else start_virtuoso(directory)
+    saved = {k: os.environ.get(k) for k in ("KGTOOL_USER", "KGTOOL_PASSWORD")}
+    if request.param == "virtuoso":
+        os.environ.update(KGTOOL_USER="dba", KGTOOL_PASSWORD="dba")
+    try:
+        result = run("push", "--endpoint", started.endpoint)
+        assert result.exit_code == 0, result.stderr
+        yield started
+    finally:
+        started.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _rows(output: str) -> set[tuple]:
+    parsed = JSONResultParser().parse(io.StringIO(output))
+    variables = [str(v) for v in parsed.vars]
+    rows = set()
+    for binding in parsed.bindings:
+        row = []
+        for name in variables:
+            term = next((t for v, t in binding.items() if str(v) == name), None)
+            # Compare by value: engines write numbers and language tags in different lexical forms.
+            row.append(
+                None
+                if term is None
+                else (
+                    type(term).__name__,
+                    term.toPython() if hasattr(term, "toPython") else str(term),
+                    getattr(term, "language", None) and term.language.lower(),
+                )
+            )
+        rows.add(tuple(map(str, row)))
+    return rows
+
+
+def test_push_reports_verified_counts(server):
+    result = run("push", "--endpoint", server.endpoint, "--profile", server.profile)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "https://w3id.org/kgtool/graph/data: 3198 triples pushed, 3198 on the server" in lines
+    assert lines[-1].startswith(f"pushed 3 graphs (4060 triples) to {server.profile} at ")
+    assert "dba" not in result.stdout + result.stderr
+
+
+def test_check_on_the_server_equals_the_embedded_run(server):
+    embedded = run_json("check")
+    remote = run_json("check", "--endpoint", server.endpoint)
+    assert remote == embedded
+    assert len(remote[1]["findings"]) == 7
+
+
+def test_validate_on_the_server_equals_the_embedded_run(server):
+    assert run_json("validate", "--endpoint", server.endpoint) == run_json("validate")
+
+
+@pytest.mark.parametrize("query", [q.name for q in bundled_queries()])
+def test_every_bundled_query_gives_the_same_rows(server, query):
+    q = next(q for q in bundled_queries() if q.name == query)
+    params = [arg for p in q.parameters for arg in ("--param", f"{p.name}={p.example}")]
+    embedded = run("query", query, *params, "--format", "json")
+    remote = run("query", query, *params, "--format", "json", "--endpoint", server.endpoint)
+    if server.name == "virtuoso" and query in VIRTUOSO_KNOWN_DIFFERENCES:
+        assert remote.exit_code != 0 or _rows(remote.stdout) != _rows(embedded.stdout)
+        return
+    assert remote.exit_code == 0, remote.stderr
+    assert _rows(remote.stdout) == _rows(embedded.stdout)
+
+
+def test_export_from_the_server_equals_the_embedded_export(server):
+    if server.name == "virtuoso":
+        pytest.xfail('Virtuoso returns xsd:boolean true as "1"^^xsd:boolean (servers.md), so bytes differ')
+    assert (
+        run("export", "--endpoint", server.endpoint, "--format", "nq").stdout == run("export", "--format", "nq").stdout
+    )
+
+
+def test_server_down_is_a_clear_error():
+    endpoint = f"http://127.0.0.1:{free_port()}"
+    result = run("check", "--endpoint", endpoint, "--profile", "oxigraph")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("kgtool: error: query: cannot reach the server (")
+    assert f"({endpoint}/query)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_timeout_is_a_clear_error(monkeypatch):
+    silent = SilentServer()
+    monkeypatch.setenv("KGTOOL_TIMEOUT", "1")
+    try:
+        result = run("check", "--endpoint", silent.url, "--profile", "oxigraph")
+    finally:
+        silent.close()
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"kgtool: error: query: no answer within 1 s ({silent.url}/query)\n",
+    )
+
+
+def test_wrong_password_is_refused_and_changes_nothing(server, monkeypatch):
+    if server.name != "virtuoso":
+        pytest.skip("Oxigraph server has no authentication")
+    before = run("export", "--endpoint", server.endpoint, "--format", "nq").stdout
+    monkeypatch.setenv("KGTOOL_PASSWORD", "wrong")
+    result = run("push", "--endpoint", server.endpoint, "--profile", "virtuoso")
+    assert result.exit_code == 2
+    assert "HTTP 401 (check KGTOOL_USER/KGTOOL_PASSWORD or ~/.netrc)" in result.stderr
+    assert "wrong" not in result.stderr
+    monkeypatch.setenv("KGTOOL_PASSWORD", "dba")
+    assert run("export", "--endpoint", server.endpoint, "--format", "nq").stdout == before
+
+
+def test_push_failing_midway_leaves_every_graph_old_or_new(tmp_path):
+    server = start_oxigraph(tmp_path)
+    proxy = None
+    try:
+        assert run("push", "--endpoint", server.endpoint).exit_code == 0
+        old = run("export", "--endpoint", server.endpoint, "--format", "nq").stdout
+        store = tmp_path / "local-store"
+        incidents = tmp_path / "new.csv"
+        incidents.write_text(
+            "id,date,end_date,returning_state,destination_state,people,place,description,source_url,"
+            "source_title,source_publisher,source_date\nnew-1,2025-01-01,,CHN,PRK,3,,New return,"
+            "https://example.org/new,New report,Example NGO,2025-01-02\n"
+        )
+        assert run("import", str(incidents), "--store", str(store)).exit_code == 0
+        proxy = FaultyProxy(server.endpoint, fail_put=3)
+        result = run("push", "--endpoint", proxy.url, "--profile", "oxigraph", "--store", str(store))
+        assert result.exit_code == 2
+        assert result.stderr.startswith("kgtool: error: upload of graph urn:kgtool:upload:")
+        assert ": HTTP 500" in result.stderr
+        assert run("export", "--endpoint", server.endpoint, "--format", "nq").stdout == old
+        leftovers = run("query", str(_graphs_query(tmp_path)), "--endpoint", server.endpoint, "--format", "csv")
+        assert "urn:kgtool:upload" not in leftovers.stdout
+        assert run("push", "--endpoint", server.endpoint, "--store", str(store)).exit_code == 0
+        new = run("export", "--endpoint", server.endpoint, "--format", "nq").stdout
+        assert new == run("export", "--store", str(store), "--format", "nq").stdout
+    finally:
+        if proxy is not None:
+            proxy.close()
+        server.stop()
+
+
+def _graphs_query(directory: Path) -> Path:
+    path = directory / "graphs.rq"
+    path.write_text("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }\n")
+    return path
+
+
+def test_check_json_is_the_same_document_shape_everywhere(server):
+    code, document = run_json("check", "--endpoint", server.endpoint, "--state", "PRK")
+    assert code == 0
+    assert {f["obligation"]["iri"].rsplit("/", 1)[-1] for f in document["findings"]} == {
+        "iccpr-1966-art-7",
+        "iccpr-1966-art-12-2",
+    }
+    assert json.dumps(document)  # serialisable as is
