@@ -1,0 +1,123 @@
+"""Describe nodes with the describing queries of ``queries/check/``: what an item is, its counts, its sources.
+
+The same query files `kgtool check` describes its evidence with, so that an incident, a UN statement or a
+source reads the same in `kgtool report` as in `check --format json` (same keys, same numbers). Python groups
+rows; the queries decide what is fetched.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import pyoxigraph as ox
+
+from kgtool.check import VALUES_LIMIT
+from kgtool.sparql import read_query, with_values
+from kgtool.store import EmbeddedStore
+
+#: kgtool classes of the items `check/evidence.rq` describes, and the kind names `check` gives them.
+ITEM_KINDS = {
+    "ForcedReturn": "forced-return",
+    "TreatmentOfReturnees": "treatment-of-returnees",
+    "Detention": "detention",
+    "Finding": "finding",
+    "Recommendation": "recommendation",
+    "Resolution": "resolution",
+}
+
+Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
+
+
+def value(row: Row, name: str) -> str | None:
+    """Return the lexical value of a variable of a result row, or None when it is unbound."""
+    term = row.get(name)
+    return term.value if term is not None else None
+
+
+def select_for(store: EmbeddedStore, relative: str, variable: str, iris: set[str]) -> list[Row]:
+    """Run a query of ``queries/`` for the given nodes only (a VALUES block, or a filter for many nodes)."""
+    if not iris:
+        return []
+    if len(iris) > VALUES_LIMIT:
+        return [row for row in store.select(read_query(relative)) if value(row, variable) in iris]
+    return store.select(with_values(read_query(relative), [variable], ([iri] for iri in sorted(iris))))
+
+
+def sources_of(store: EmbeddedStore, nodes: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """Return each node's sources (key, title, publishers, date, URLs, UN symbol), sorted by key."""
+    links = select_for(store, "check/sources.rq", "node", nodes)
+    details: dict[str, dict[str, Any]] = {}
+    for row in select_for(store, "check/source-details.rq", "source", {value(r, "source") for r in links}):
+        source = details.setdefault(
+            value(row, "source"),
+            {
+                "iri": value(row, "source"),
+                "key": value(row, "key"),
+                "title": value(row, "title"),
+                "publisher": [],
+                "date": value(row, "date"),
+                "url": [],
+                "symbol": value(row, "symbol"),
+            },
+        )
+        for key, name in (("publisher", "publisher"), ("url", "page")):
+            found = value(row, name)
+            if found is not None and found not in source[key]:
+                source[key].append(found)
+    for source in details.values():
+        source["publisher"].sort()
+        source["url"].sort()
+    by_node: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in links:
+        source = details.get(value(row, "source"))
+        if source is not None and source not in by_node[value(row, "node")]:
+            by_node[value(row, "node")].append(source)
+    return {node: sorted(found, key=lambda s: (s["key"] or "", s["iri"])) for node, found in by_node.items()}
+
+
+def describe_items(store: EmbeddedStore, items: set[str]) -> dict[str, dict[str, Any]]:
+    """Describe incidents and UN statements: kind, label, dates, place, document, issuer, summary."""
+    described: dict[str, dict[str, Any]] = {}
+    for row in select_for(store, "check/evidence.rq", "item", items):
+        iri = value(row, "item")
+        kind = ITEM_KINDS[value(row, "class").rsplit("#", 1)[-1]]
+        entry = described.get(iri)
+        # A resolution is also a recommendation: keep the most specific kind.
+        if entry is not None and not (entry["kind"] == "recommendation" and kind == "resolution"):
+            continue
+        described[iri] = {
+            "iri": iri,
+            "kind": kind,
+            "label": value(row, "label"),
+            "date": value(row, "start"),
+            "end_date": value(row, "end"),
+            "place": value(row, "place"),
+            "symbol": value(row, "symbol"),
+            "paragraph": value(row, "paragraph"),
+            "issued_by": value(row, "issuerLabel"),
+            "summary": value(row, "summary"),
+        }
+    return described
+
+
+def counts_of(store: EmbeddedStore, incidents: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """Return every source's count claim about each incident (number, qualifier, wording, sources)."""
+    rows = select_for(store, "check/counts.rq", "incident", incidents)
+    sources = sources_of(store, {value(row, "claim") for row in rows})
+    counts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        people = value(row, "people")
+        claim = value(row, "claim")
+        counts[value(row, "incident")].append(
+            {
+                "iri": claim,
+                "people": int(people) if people is not None else None,
+                "qualifier": value(row, "qualifier"),
+                "text": value(row, "text"),
+                "sources": sources.get(claim, []),
+            }
+        )
+    for claims in counts.values():
+        claims.sort(key=lambda c: (c["people"] is None, c["people"] or 0, c["iri"]))
+    return counts
