@@ -8,31 +8,45 @@ from pathlib import Path
 import click
 
 from kgtool.check import known_states, run_check
-from kgtool.cli.options import format_option, store_option
+from kgtool.cli.options import format_option, store_options
 from kgtool.errors import EXIT_FAILED, InputError
 from kgtool.formats.findings_text import format_check
-from kgtool.loading import open_store
+from kgtool.loading import StoreSource, open_store
+from kgtool.reasoning.materialise import materialise
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--state", metavar="ISO3", help="Only findings for this State (ISO 3166-1 alpha-3, e.g. CHN).")
-@store_option
+@click.option(
+    "--reason",
+    "with_reasoning",
+    is_flag=True,
+    help="First materialise the OWL 2 RL inferences into the inferred graph (as `kgtool reason --materialise`), "
+    "so the rules run over asserted + inferred triples.",
+)
+@store_options
 @format_option
-def check(paths: tuple[Path, ...], store_location: Path | None, state: str | None, output_format: str) -> None:
+def check(
+    paths: tuple[Path, ...], source: StoreSource, state: str | None, with_reasoning: bool, output_format: str
+) -> None:
     """Name each unmet obligation: State, obligation, since when, first breach, evidence, contested by.
 
     Loads the bundled ontology and graph (or the given RDF data files, with the bundled ontology) into an
     embedded store, validates data quality, derives which obligations bind which State since when, and runs
-    the compliance rules of shapes/rules/.
+    the compliance rules of shapes/rules/. With --reason the rules also see what the ontology entails (e.g. a
+    return typed only by a subclass of kgo:ForcedReturn).
     Exit 0 when data quality holds (findings are the product, not an error), 1 when it fails, 2 on bad input.
 
     \b
     Example:
         kgtool check --state CHN
         kgtool check --format json > findings.json
+        kgtool check --reason my-incidents.ttl
     """
-    with open_store(paths, store_location) as store:
+    with open_store(paths, source) as store:
+        if with_reasoning:
+            materialise(store)
         if state is not None:
             codes = known_states(store)
             if state not in codes:

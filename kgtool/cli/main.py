@@ -9,7 +9,11 @@ import click
 from kgtool import __version__
 from kgtool.cli.check import check
 from kgtool.cli.io import export_, import_, imports
+from kgtool.cli.push import push
 from kgtool.cli.query import queries, query
+from kgtool.cli.reason import reason
+from kgtool.cli.report import report
+from kgtool.cli.serve import serve
 from kgtool.cli.validate import validate
 from kgtool.errors import KgtoolError
 
@@ -48,3 +52,7 @@ main.add_command(queries)
 main.add_command(import_)
 main.add_command(imports)
 main.add_command(export_)
+main.add_command(push)
+main.add_command(reason)
+main.add_command(report)
+main.add_command(serve)

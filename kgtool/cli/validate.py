@@ -7,29 +7,53 @@ from pathlib import Path
 
 import click
 
-from kgtool.cli.options import format_option, store_option
+from kgtool.cli.options import format_option, store_options
 from kgtool.errors import EXIT_FAILED
 from kgtool.formats.findings_text import format_quality
-from kgtool.loading import open_store
+from kgtool.formats.reasoning import ontology_report_json, ontology_report_text
+from kgtool.loading import StoreSource, open_store
+from kgtool.ontology_checks import check_ontology
 from kgtool.validate import validate_store
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@store_option
+@store_options
 @format_option
-def validate(paths: tuple[Path, ...], store_location: Path | None, output_format: str) -> None:
+@click.option(
+    "--ontology",
+    "ontology_checks",
+    is_flag=True,
+    help="Run the ontology quality checks (queries/ontology-checks/ and HermiT) instead of the data-quality shapes.",
+)
+def validate(paths: tuple[Path, ...], source: StoreSource, output_format: str, ontology_checks: bool) -> None:
     """Report data quality (shapes/quality.ttl) of the bundled graph, or of the given RDF files.
 
     Given files are checked together with the bundled ontology (not the bundled data). Exit 0 when no
     violation is found (warnings are reported), 1 when there are violations, 2 on unreadable input.
 
+    With --ontology: the ontology quality checks instead, one SPARQL file each in queries/ontology-checks/
+    (every kgo: class and property has a label and a definition; every term used is declared or reused; no
+    reused term is given new axioms; OWL 2 DL property kinds), plus HermiT on the ontology (needs Java).
+
     \b
     Example:
         kgtool validate
         kgtool validate my-incidents.ttl --format json
+        kgtool validate --ontology
     """
-    with open_store(paths, store_location) as store:
+    if ontology_checks:
+        with open_store(paths, source) as store:
+            ontology_report = check_ontology(store)
+        if output_format == "json":
+            document = ontology_report_json(ontology_report)
+            click.echo(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True))
+        else:
+            click.echo(ontology_report_text(ontology_report), nl=False)
+        if not ontology_report.conforms:
+            raise click.exceptions.Exit(EXIT_FAILED)
+        return
+    with open_store(paths, source) as store:
         report = validate_store(store)
     if output_format == "json":
         document = {
