@@ -12,21 +12,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-import pyoxigraph as ox
-
+from kgtool.describe import describe_items, select_for, sources_of, value
 from kgtool.rules import RuleHit, evaluate_rules
 from kgtool.sparql import read_query, with_values
 from kgtool.store import EmbeddedStore
 from kgtool.validate import QualityReport, validate_store
 
-_EVIDENCE_KINDS = {
-    "ForcedReturn": "forced-return",
-    "TreatmentOfReturnees": "treatment-of-returnees",
-    "Detention": "detention",
-    "Finding": "finding",
-    "Recommendation": "recommendation",
-    "Resolution": "resolution",
-}
 _ROLE_ORDER = {"breach": 0, "risk": 1}
 
 
@@ -36,57 +27,6 @@ class CheckResult:
 
     quality: QualityReport
     findings: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _value(row: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal], name: str) -> str | None:
-    term = row.get(name)
-    return term.value if term is not None else None
-
-
-#: Above this many nodes a describing query runs once for all nodes and is filtered here: engines evaluate
-#: large VALUES blocks followed by OPTIONALs slowly (measured: 5,000 incidents, 24.7 s with VALUES against
-#: 1.2 s for every count claim of a 1M-triple graph).
-VALUES_LIMIT = 500
-
-
-def _select_for(store: EmbeddedStore, query_name: str, variable: str, iris: set[str]) -> list[dict]:
-    if not iris:
-        return []
-    if len(iris) > VALUES_LIMIT:
-        return [row for row in store.select(read_query(query_name)) if _value(row, variable) in iris]
-    query = with_values(read_query(query_name), [variable], ([iri] for iri in sorted(iris)))
-    return store.select(query)
-
-
-def _sources(store: EmbeddedStore, nodes: set[str]) -> dict[str, list[dict[str, Any]]]:
-    links = _select_for(store, "check/sources.rq", "node", nodes)
-    details: dict[str, dict[str, Any]] = {}
-    for row in _select_for(store, "check/source-details.rq", "source", {_value(r, "source") for r in links}):
-        source = details.setdefault(
-            _value(row, "source"),
-            {
-                "iri": _value(row, "source"),
-                "key": _value(row, "key"),
-                "title": _value(row, "title"),
-                "publisher": [],
-                "date": _value(row, "date"),
-                "url": [],
-                "symbol": _value(row, "symbol"),
-            },
-        )
-        for key, name in (("publisher", "publisher"), ("url", "page")):
-            value = _value(row, name)
-            if value is not None and value not in source[key]:
-                source[key].append(value)
-    for source in details.values():
-        source["publisher"].sort()
-        source["url"].sort()
-    by_node: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in links:
-        source = details.get(_value(row, "source"))
-        if source is not None:
-            by_node[_value(row, "node")].append(source)
-    return {node: sorted(found, key=lambda s: (s["key"] or "", s["iri"])) for node, found in by_node.items()}
 
 
 class _Sources:
@@ -101,46 +41,22 @@ class _Sources:
 
     def fill(self, store: EmbeddedStore) -> None:
         """Fetch the sources of every wanted node and fill their lists in place."""
-        for node, sources in _sources(store, set(self._wanted)).items():
+        for node, sources in sources_of(store, set(self._wanted)).items():
             self._wanted[node].extend(sources)
 
 
-def _describe_evidence(store: EmbeddedStore, items: set[str]) -> dict[str, dict[str, Any]]:
-    described: dict[str, dict[str, Any]] = {}
-    for row in _select_for(store, "check/evidence.rq", "item", items):
-        iri = _value(row, "item")
-        kind = _EVIDENCE_KINDS[_value(row, "class").rsplit("#", 1)[-1]]
-        entry = described.get(iri)
-        # A resolution is also a recommendation: keep the most specific kind.
-        if entry is not None and not (entry["kind"] == "recommendation" and kind == "resolution"):
-            continue
-        described[iri] = {
-            "iri": iri,
-            "kind": kind,
-            "label": _value(row, "label"),
-            "date": _value(row, "start"),
-            "end_date": _value(row, "end"),
-            "place": _value(row, "place"),
-            "symbol": _value(row, "symbol"),
-            "paragraph": _value(row, "paragraph"),
-            "issued_by": _value(row, "issuerLabel"),
-            "summary": _value(row, "summary"),
-        }
-    return described
-
-
 def _counts(store: EmbeddedStore, incidents: set[str], sources: _Sources) -> dict[str, list[dict[str, Any]]]:
-    rows = _select_for(store, "check/counts.rq", "incident", incidents)
+    rows = select_for(store, "check/counts.rq", "incident", incidents)
     counts: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        people = _value(row, "people")
-        claim = _value(row, "claim")
-        counts[_value(row, "incident")].append(
+        people = value(row, "people")
+        claim = value(row, "claim")
+        counts[value(row, "incident")].append(
             {
                 "iri": claim,
                 "people": int(people) if people is not None else None,
-                "qualifier": _value(row, "qualifier"),
-                "text": _value(row, "text"),
+                "qualifier": value(row, "qualifier"),
+                "text": value(row, "text"),
                 "sources": sources.want(claim),
             }
         )
@@ -158,20 +74,20 @@ def _positions(
     rows = store.select(query)
     by_state_item: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for row in rows:
-        position = _value(row, "position")
-        entry = by_state_item[_value(row, "state")].setdefault(
+        position = value(row, "position")
+        entry = by_state_item[value(row, "state")].setdefault(
             position,
             {
                 "iri": position,
-                "label": _value(row, "label"),
-                "date": _value(row, "date"),
-                "spokesperson": _value(row, "spokesperson"),
-                "summary": _value(row, "summary"),
+                "label": value(row, "label"),
+                "date": value(row, "date"),
+                "spokesperson": value(row, "spokesperson"),
+                "summary": value(row, "summary"),
                 "contests": [],
                 "sources": sources.want(position),
             },
         )
-        entry["contests"].append(_value(row, "item"))
+        entry["contests"].append(value(row, "item"))
     for positions in by_state_item.values():
         for entry in positions.values():
             entry["contests"].sort()
@@ -179,44 +95,44 @@ def _positions(
 
 
 def _describe_bindings(store: EmbeddedStore, bindings: set[str], sources: _Sources) -> dict[str, dict[str, Any]]:
-    rows = _select_for(store, "check/bindings.rq", "binding", bindings)
-    bases = {_value(row, "basis") for row in rows}
+    rows = select_for(store, "check/bindings.rq", "binding", bindings)
+    bases = {value(row, "basis") for row in rows}
     disputes: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    claim_rows = _select_for(store, "check/basis-claims.rq", "basis", bases)
+    claim_rows = select_for(store, "check/basis-claims.rq", "basis", bases)
     for row in claim_rows:
-        claim = _value(row, "claim")
-        disputes[_value(row, "basis")].append(
+        claim = value(row, "claim")
+        disputes[value(row, "basis")].append(
             {
                 "iri": claim,
-                "property": _value(row, "property"),
-                "value": _value(row, "value"),
-                "disagreement": _value(row, "disagreementLabel"),
+                "property": value(row, "property"),
+                "value": value(row, "value"),
+                "disagreement": value(row, "disagreementLabel"),
                 "sources": sources.want(claim),
             }
         )
     described = {}
     for row in rows:
-        basis = _value(row, "basis")
-        described[_value(row, "binding")] = {
-            "state_iri": _value(row, "state"),
-            "state": _value(row, "stateCode"),
-            "state_label": _value(row, "stateLabel"),
+        basis = value(row, "basis")
+        described[value(row, "binding")] = {
+            "state_iri": value(row, "state"),
+            "state": value(row, "stateCode"),
+            "state_label": value(row, "stateLabel"),
             "obligation": {
-                "iri": _value(row, "obligation"),
-                "label": _value(row, "obligationLabel"),
-                "type": _value(row, "obligationType"),
+                "iri": value(row, "obligation"),
+                "label": value(row, "obligationLabel"),
+                "type": value(row, "obligationType"),
             },
-            "instrument": {"iri": _value(row, "instrument"), "label": _value(row, "instrumentLabel")},
+            "instrument": {"iri": value(row, "instrument"), "label": value(row, "instrumentLabel")},
             "provision": {
-                "iri": _value(row, "provision"),
-                "label": _value(row, "provisionLabel"),
-                "number": _value(row, "provisionNumber"),
+                "iri": value(row, "provision"),
+                "label": value(row, "provisionLabel"),
+                "number": value(row, "provisionNumber"),
             },
-            "bound_since": _value(row, "since"),
+            "bound_since": value(row, "since"),
             "basis": {
                 "iri": basis,
-                "means": _value(row, "means"),
-                "date": _value(row, "actionDate"),
+                "means": value(row, "means"),
+                "date": value(row, "actionDate"),
                 "sources": sources.want(basis),
                 "disputed": sorted(disputes.get(basis, []), key=lambda d: d["iri"]),
             },
@@ -238,7 +154,7 @@ def describe_findings(store: EmbeddedStore, hits: list[RuleHit], state: str | No
     if state is not None:
         by_binding = {b: h for b, h in by_binding.items() if bindings[b]["state"] == state}
     items = {hit.value for hits_ in by_binding.values() for hit in hits_}
-    evidence = _describe_evidence(store, items)
+    evidence = describe_items(store, items)
     counts = _counts(store, {i for i, e in evidence.items() if e["kind"] != "finding"}, sources)
     pairs = {(bindings[b]["state_iri"], hit.value) for b, hs in by_binding.items() for hit in hs}
     positions = _positions(store, pairs, sources)

@@ -16,7 +16,7 @@ import jinja2
 
 from kgtool import __version__
 from kgtool.dossier import build_dossiers
-from kgtool.formats.names import compact
+from kgtool.formats.names import QUALIFIER_WORDS, compact
 from kgtool.store import EmbeddedStore
 from kgtool.templating import make_environment
 from kgtool.timeline import LANES, layout
@@ -24,15 +24,6 @@ from kgtool.timeline import LANES, layout
 #: A UN document symbol opens in the UN's official document resolver.
 UN_DOCUMENTS = "https://undocs.org/"
 
-_QUALIFIERS = {
-    "exactly": "",
-    "about": "about ",
-    "more-than": "more than ",
-    "at-least": "at least ",
-    "up-to": "up to ",
-    "far-less-than": "far less than ",
-    "unspecified": "",
-}
 KIND_LABELS = {
     "obligation": "obligation in force",
     "forced-return": "forced return",
@@ -54,7 +45,7 @@ def count_text(claim: dict[str, Any]) -> str:
     """Return a source's count as words: "more than 500", "about 600", or the source's wording."""
     if claim.get("people") is None:
         return f"“{claim['text']}”" if claim.get("text") else "no number"
-    return f"{_QUALIFIERS.get(claim.get('qualifier') or '', '')}{claim['people']}"
+    return f"{QUALIFIER_WORDS.get(claim.get('qualifier') or '', '')}{claim['people']}"
 
 
 def words(names: str) -> str:

@@ -4,18 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kgtool.formats.names import compact
+from kgtool.formats.names import QUALIFIER_WORDS, compact
 from kgtool.validate import QualityReport
-
-_QUALIFIER_WORDS = {
-    "exactly": "",
-    "about": "about ",
-    "more-than": "more than ",
-    "at-least": "at least ",
-    "up-to": "up to ",
-    "far-less-than": "far less than ",
-    "unspecified": "",
-}
 
 
 def _source_keys(sources: list[dict[str, Any]]) -> str:
@@ -34,7 +24,7 @@ def _count(claim: dict[str, Any]) -> str:
     if claim["people"] is None:
         number = f'"{claim["text"]}"' if claim["text"] else "no number"
     else:
-        number = f"{_QUALIFIER_WORDS.get(claim['qualifier'], '')}{claim['people']}"
+        number = f"{QUALIFIER_WORDS.get(claim['qualifier'], '')}{claim['people']}"
     return f"{number} [{_source_keys(claim['sources'])}]"
 
 

@@ -21,3 +21,15 @@ def compact(iri: str | None) -> str:
         if iri.startswith(namespace):
             return prefix + iri[len(namespace) :]
     return iri
+
+
+#: How a count's qualifier (count-qualifier scheme notation) reads before the number in human output.
+QUALIFIER_WORDS = {
+    "exactly": "",
+    "about": "about ",
+    "more-than": "more than ",
+    "at-least": "at least ",
+    "up-to": "up to ",
+    "far-less-than": "far less than ",
+    "unspecified": "",
+}
