@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from kgtool.describe import describe_items, select_for, sources_of, value
+from kgtool.describe import counts_of, describe_items, select_for, sources_of, value
 from kgtool.rules import RuleHit, evaluate_rules
 from kgtool.sparql import read_query, with_values
 from kgtool.store import EmbeddedStore
@@ -43,26 +43,6 @@ class _Sources:
         """Fetch the sources of every wanted node and fill their lists in place."""
         for node, sources in sources_of(store, set(self._wanted)).items():
             self._wanted[node].extend(sources)
-
-
-def _counts(store: EmbeddedStore, incidents: set[str], sources: _Sources) -> dict[str, list[dict[str, Any]]]:
-    rows = select_for(store, "check/counts.rq", "incident", incidents)
-    counts: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        people = value(row, "people")
-        claim = value(row, "claim")
-        counts[value(row, "incident")].append(
-            {
-                "iri": claim,
-                "people": int(people) if people is not None else None,
-                "qualifier": value(row, "qualifier"),
-                "text": value(row, "text"),
-                "sources": sources.want(claim),
-            }
-        )
-    for claims in counts.values():
-        claims.sort(key=lambda c: (c["people"] is None, c["people"] or 0, c["iri"]))
-    return counts
 
 
 def _positions(
@@ -155,7 +135,7 @@ def describe_findings(store: EmbeddedStore, hits: list[RuleHit], state: str | No
         by_binding = {b: h for b, h in by_binding.items() if bindings[b]["state"] == state}
     items = {hit.value for hits_ in by_binding.values() for hit in hits_}
     evidence = describe_items(store, items)
-    counts = _counts(store, {i for i, e in evidence.items() if e["kind"] != "finding"}, sources)
+    counts = counts_of(store, {i for i, e in evidence.items() if e["kind"] != "finding"}, sources.want)
     pairs = {(bindings[b]["state_iri"], hit.value) for b, hs in by_binding.items() for hit in hs}
     positions = _positions(store, pairs, sources)
     findings = []

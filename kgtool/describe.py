@@ -8,6 +8,7 @@ rows; the queries decide what is fetched.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 import pyoxigraph as ox
@@ -105,10 +106,21 @@ def describe_items(store: EmbeddedStore, items: set[str]) -> dict[str, dict[str,
     return described
 
 
-def counts_of(store: EmbeddedStore, incidents: set[str]) -> dict[str, list[dict[str, Any]]]:
-    """Return every source's count claim about each incident (number, qualifier, wording, sources)."""
+def counts_of(
+    store: EmbeddedStore, incidents: set[str], sources_for: Callable[[str], list[dict[str, Any]]] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Return every source's count claim about each incident (number, qualifier, wording, sources).
+
+    ``sources_for`` gives a claim's source list (check passes one that fetches all sources in one query later);
+    by default the claims' sources are fetched here.
+    """
     rows = select_for(store, "check/counts.rq", "incident", incidents)
-    sources = sources_of(store, {value(row, "claim") for row in rows})
+    if sources_for is None:
+        fetched = sources_of(store, {value(row, "claim") for row in rows})
+
+        def sources_for(claim: str) -> list[dict[str, Any]]:
+            return fetched.get(claim, [])
+
     counts: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         people = value(row, "people")
@@ -119,7 +131,7 @@ def counts_of(store: EmbeddedStore, incidents: set[str]) -> dict[str, list[dict[
                 "people": int(people) if people is not None else None,
                 "qualifier": value(row, "qualifier"),
                 "text": value(row, "text"),
-                "sources": sources.get(claim, []),
+                "sources": sources_for(claim),
             }
         )
     for claims in counts.values():

@@ -135,9 +135,8 @@ def test_timeout_is_a_clear_error(monkeypatch):
     )
 
 
+@pytest.mark.parametrize("server", ["virtuoso"], indirect=True)  # Oxigraph server has no authentication
 def test_wrong_password_is_refused_and_changes_nothing(server, monkeypatch):
-    if server.name != "virtuoso":
-        pytest.skip("Oxigraph server has no authentication")
     before = run("export", "--endpoint", server.endpoint, "--format", "nq").stdout
     monkeypatch.setenv("KGTOOL_PASSWORD", "wrong")
     result = run("push", "--endpoint", server.endpoint, "--profile", "virtuoso")
