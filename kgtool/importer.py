@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from kgtool.errors import EXIT_FAILED, InputError, KgtoolError
 from kgtool.formats.csv_kinds import read_csv
+from kgtool.formats.rdf_files import FORMAT_BY_SUFFIX, RDF_FORMATS
 from kgtool.lookup import StoreLookup
 from kgtool.rules import derive_bindings
 from kgtool.sparql import read_query
@@ -31,26 +32,6 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 IMPORT_IRI_PREFIX = "https://w3id.org/kgtool/id/import/"
 
-RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-FORMAT_BY_SUFFIX = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".nq": "nq",
-    ".trig": "trig",
-    ".jsonld": "jsonld",
-    ".json": "jsonld",
-    ".rdf": "rdfxml",
-    ".owl": "rdfxml",
-    ".xml": "rdfxml",
-    ".csv": "csv",
-}
 PROGRESS_THRESHOLD = 4 * 1024 * 1024
 
 

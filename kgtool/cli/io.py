@@ -12,7 +12,8 @@ from kgtool.cli.options import store_option, store_options
 from kgtool.errors import InputError
 from kgtool.exporter import EXPORT_FORMATS, export
 from kgtool.formats.findings_text import format_quality
-from kgtool.importer import FORMAT_BY_SUFFIX, QualityFailureError, import_files, list_imports, undo_import
+from kgtool.formats.rdf_files import FORMAT_BY_SUFFIX
+from kgtool.importer import QualityFailureError, import_files, list_imports, undo_import
 from kgtool.loading import StoreSource, open_disk_store, open_store
 from kgtool.store import EmbeddedStore
 

@@ -8,24 +8,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kgtool.errors import InputError
-
-_FORMATS_BY_SUFFIX = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-}
+from kgtool.formats.rdf_files import RDF_SUFFIXES
 
 
 def rdf_format_for(path: Path) -> ox.RdfFormat:
     """Return the RDF format of a file from its extension, or raise an InputError naming the file."""
     try:
-        return _FORMATS_BY_SUFFIX[path.suffix.lower()]
+        return RDF_SUFFIXES[path.suffix.lower()]
     except KeyError:
-        known = ", ".join(sorted(_FORMATS_BY_SUFFIX))
+        known = ", ".join(sorted(RDF_SUFFIXES))
         raise InputError(f"unknown RDF file extension {path.suffix!r} (known: {known})", str(path)) from None
 
 

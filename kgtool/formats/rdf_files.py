@@ -1,0 +1,30 @@
+"""Which file extension is which input format: one table for the store's loader and for `kgtool import`."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+#: The RDF formats kgtool reads, by the name `kgtool import --format` takes.
+RDF_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+#: Input format names by file extension (``csv`` is one of kgtool's CSV kinds, not RDF).
+FORMAT_BY_SUFFIX = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".nq": "nq",
+    ".trig": "trig",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+    ".rdf": "rdfxml",
+    ".owl": "rdfxml",
+    ".xml": "rdfxml",
+    ".csv": "csv",
+}
+#: The extensions of RDF files.
+RDF_SUFFIXES = {suffix: RDF_FORMATS[name] for suffix, name in FORMAT_BY_SUFFIX.items() if name in RDF_FORMATS}
