@@ -96,7 +96,8 @@ class RemoteStore:
         fmt = _RDF_BY_TYPE.get(content_type)
         if fmt is None:
             raise EndpointError(self.profile.query_url, f"query: unexpected answer of type {content_type!r}")
-        return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(response.body, format=fmt)]
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(response.body, format=fmt)]
+        return self.profile.normalise_triples(triples)
 
     def graphs(self) -> list[str]:
         """Return kgtool's named graphs on the server, sorted (cached until the next write)."""
