@@ -22,11 +22,10 @@ from kgtool.store.profiles import profile_for
 
 pytestmark = pytest.mark.server
 
-#: Bundled queries Virtuoso 7.2.5 answers differently (or not at all), which the profile cannot undo: an internal
-#: compiler error (SQ156) on one; different rows on the other, which also projects an EXISTS boolean (Virtuoso
-#: returns booleans as integers). The test asserts they still differ, so a fix shows up.
+#: Bundled queries Virtuoso 7.2.5 answers differently, which the profile cannot undo: different rows on this one,
+#: which also projects an EXISTS boolean (Virtuoso returns booleans as integers). The test asserts they still
+#: differ, so a fix shows up.
 VIRTUOSO_KNOWN_DIFFERENCES = {
-    "domestic-asylum-documentation-provision",
     "obligations-binding-state",
 }
 
