@@ -22,13 +22,6 @@ from kgtool.store.profiles import profile_for
 
 pytestmark = pytest.mark.server
 
-#: Bundled queries Virtuoso 7.2.5 answers differently, which the profile cannot undo: different rows on this one,
-#: which also projects an EXISTS boolean (Virtuoso returns booleans as integers). The test asserts they still
-#: differ, so a fix shows up.
-VIRTUOSO_KNOWN_DIFFERENCES = {
-    "obligations-binding-state",
-}
-
 
 @pytest.fixture(scope="session", params=["oxigraph", "virtuoso"])
 def server(request, tmp_path_factory) -> Iterator[Server]:
@@ -98,9 +91,6 @@ def test_every_bundled_query_gives_the_same_rows(server, query):
     params = [arg for p in q.parameters for arg in ("--param", f"{p.name}={p.example}")]
     embedded = run("query", query, *params, "--format", "json")
     remote = run("query", query, *params, "--format", "json", "--endpoint", server.endpoint)
-    if server.name == "virtuoso" and query in VIRTUOSO_KNOWN_DIFFERENCES:
-        assert remote.exit_code != 0 or _rows(remote.stdout) != _rows(embedded.stdout)
-        return
     assert remote.exit_code == 0, remote.stderr
     assert _rows(remote.stdout) == _rows(embedded.stdout)
 
