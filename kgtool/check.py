@@ -51,7 +51,7 @@ def _positions(
     if not pairs:
         return {}
     query = with_values(read_query("check/contested-by.rq"), ["state", "item"], sorted(pairs))
-    rows = store.select(query)
+    rows = store.select_values(query)
     by_state_item: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for row in rows:
         position = value(row, "position")
@@ -189,20 +189,21 @@ def describe_findings(store: EmbeddedStore, hits: list[RuleHit], state: str | No
 def run_check(store: EmbeddedStore, state: str | None = None) -> CheckResult:
     """Validate data quality and, if it holds, describe what the compliance rules find.
 
-    Quality validation and rule evaluation run at the same time on two threads (pyoxigraph releases the GIL
-    while it evaluates a query); the rules' results are used only when quality holds. The store's bindings
-    must be current (``open_store`` derives them; imports keep them current).
+    Quality validation runs on one thread while the rules are evaluated and their findings described on
+    another (pyoxigraph releases the GIL while it evaluates a query); the findings are used only when quality
+    holds. The store's bindings must be current (``open_store`` derives them; imports keep them current).
     """
     with ThreadPoolExecutor(max_workers=2) as pool:
         quality_run = pool.submit(validate_store, store)
-        rules_run = pool.submit(evaluate_rules, store)
+        findings_run = pool.submit(lambda: describe_findings(store, evaluate_rules(store), state))
         quality = quality_run.result()
-        hits = rules_run.result()
-    if not quality.conforms:
-        return CheckResult(quality=quality)
-    return CheckResult(quality=quality, findings=describe_findings(store, hits, state))
+        if not quality.conforms:
+            # No findings from bad data; whatever the other thread computed (or raised) is dropped.
+            findings_run.add_done_callback(lambda run: run.exception())
+            return CheckResult(quality=quality)
+        return CheckResult(quality=quality, findings=findings_run.result())
 
 
 def known_states(store: EmbeddedStore) -> list[str]:
     """Return the ISO 3166-1 alpha-3 codes of the States in the store, sorted."""
-    return sorted({row["code"].value for row in store.select(read_query("check/states.rq"))})
+    return sorted({row["code"] for row in store.select_values(read_query("check/states.rq"))})

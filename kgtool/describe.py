@@ -11,10 +11,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-import pyoxigraph as ox
-
 from kgtool.sparql import read_query, with_values
 from kgtool.store import EmbeddedStore
+from kgtool.store.values import ValueRow
 
 #: kgtool classes of the items `check/evidence.rq` describes, and the kind names `check` gives them.
 ITEM_KINDS = {
@@ -26,27 +25,27 @@ ITEM_KINDS = {
     "Resolution": "resolution",
 }
 
-Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
-
 #: Above this many nodes a describing query runs once for all nodes and is filtered here: engines evaluate
 #: large VALUES blocks followed by OPTIONALs slowly (measured: 5,000 incidents, 24.7 s with VALUES against
 #: 1.2 s for every count claim of a 1M-triple graph).
 VALUES_LIMIT = 500
 
 
-def value(row: Row, name: str) -> str | None:
+def value(row: ValueRow, name: str) -> str | None:
     """Return the lexical value of a variable of a result row, or None when it is unbound."""
-    term = row.get(name)
-    return term.value if term is not None else None
+    return row.get(name)
 
 
-def select_for(store: EmbeddedStore, relative: str, variable: str, iris: set[str]) -> list[Row]:
-    """Run a query of ``queries/`` for the given nodes only (a VALUES block, or a filter for many nodes)."""
+def select_for(store: EmbeddedStore, relative: str, variable: str, iris: set[str]) -> list[ValueRow]:
+    """Run a query of ``queries/`` for the given nodes only (a VALUES block, or a filter for many nodes).
+
+    Rows hold lexical values (``store.select_values``).
+    """
     if not iris:
         return []
     if len(iris) > VALUES_LIMIT:
-        return [row for row in store.select(read_query(relative)) if value(row, variable) in iris]
-    return store.select(with_values(read_query(relative), [variable], ([iri] for iri in sorted(iris))))
+        return [row for row in store.select_values(read_query(relative)) if row.get(variable) in iris]
+    return store.select_values(with_values(read_query(relative), [variable], ([iri] for iri in sorted(iris))))
 
 
 def sources_of(store: EmbeddedStore, nodes: set[str]) -> dict[str, list[dict[str, Any]]]:

@@ -43,8 +43,7 @@ def _bundled(store: EmbeddedStore, name: str, **params: str) -> list[dict[str, s
 
 def _for_state(store: EmbeddedStore, relative: str, state_iri: str) -> list[dict[str, str]]:
     """Run a query of ``queries/`` restricted to one State by a VALUES block; rows of lexical values."""
-    rows = store.select(with_values(read_query(relative), ["state"], [[state_iri]]))
-    return [{k: v.value for k, v in row.items()} for row in rows]
+    return store.select_values(with_values(read_query(relative), ["state"], [[state_iri]]))
 
 
 def _date_key(date: str | None) -> tuple[bool, str]:
@@ -172,8 +171,8 @@ def _positions(store: EmbeddedStore, state_iri: str) -> list[dict[str, Any]]:
     """Return the State's stated positions and what each contests (bundled `state-positions-contesting-findings`)."""
     rows = _bundled(store, "state-positions-contesting-findings", state=state_iri)
     details = {
-        r["position"].value: r
-        for r in store.select(with_values(read_query("check/contested-by.rq"), ["state"], [[state_iri]]))
+        r["position"]: r
+        for r in store.select_values(with_values(read_query("check/contested-by.rq"), ["state"], [[state_iri]]))
     }
     grouped: dict[str, dict[str, Any]] = {}
     for row in rows:
@@ -298,8 +297,8 @@ def build_dossiers(store: EmbeddedStore, state: str | None = None) -> dict[str, 
     Raises InputError for an unknown State code and DataQualityError when the data breaks data quality.
     """
     states = {
-        r["code"].value: {"iri": r["state"].value, "code": r["code"].value, "label": value(r, "label")}
-        for r in store.select(read_query("check/states.rq"))
+        r["code"]: {"iri": r["state"], "code": r["code"], "label": r.get("label")}
+        for r in store.select_values(read_query("check/states.rq"))
     }
     if state is not None and state not in states:
         raise InputError(f"unknown State code {state!r} for --state (known: {', '.join(known_states(store))})")

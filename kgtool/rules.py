@@ -145,15 +145,10 @@ def evaluate_rules(store: EmbeddedStore) -> list[RuleHit]:
     hits = []
     for rule in compliance_rules():
         for constraint in rule.constraints:
-            for row in store.select(constraint.query):
-                date = row.get("date")
+            for row in store.select_values(constraint.query):
                 hits.append(
                     RuleHit(
-                        rule=rule,
-                        binding=row["this"].value,
-                        value=row["value"].value,
-                        date=date.value if date is not None else None,
-                        role=constraint.role,
+                        rule=rule, binding=row["this"], value=row["value"], date=row.get("date"), role=constraint.role
                     )
                 )
     return hits

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from kgtool.errors import InputError
 from kgtool.formats.rdf_files import RDF_SUFFIXES
+from kgtool.store.values import ValueRow, parse_tsv_values
 
 
 def rdf_format_for(path: Path) -> ox.RdfFormat:
@@ -105,6 +106,11 @@ class EmbeddedStore:
                     row[name] = term
             rows.append(row)
         return rows
+
+    def select_values(self, query: str) -> list[ValueRow]:
+        """Run a SELECT; return rows as {variable: lexical value} (unbound left out), faster than ``select``."""
+        solutions = self._store.query(query, use_default_graph_as_union=True)
+        return parse_tsv_values(solutions.serialize(format=ox.QueryResultsFormat.TSV) or b"")
 
     def query(self, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run any read-only SPARQL query over the union of all graphs and return pyoxigraph's result."""

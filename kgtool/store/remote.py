@@ -24,6 +24,7 @@ from kgtool.errors import InputError
 from kgtool.sparql import strip_comments
 from kgtool.store.http import EndpointError, HttpClient
 from kgtool.store.profiles import Profile, profile_for
+from kgtool.store.values import ValueRow
 
 KGTOOL_GRAPHS = "https://w3id.org/kgtool/graph/"
 NO_GRAPH = "https://w3id.org/kgtool/graph/none"
@@ -115,6 +116,10 @@ class RemoteStore:
         solutions = self._raw_query(query)
         names = [v.value for v in solutions.variables]
         return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+
+    def select_values(self, query: str) -> list[ValueRow]:
+        """Run a SELECT; return rows as {variable: lexical value} (unbound left out)."""
+        return [{name: term.value for name, term in row.items()} for row in self.select(query)]
 
     def construct(self, query: str) -> list[ox.Triple]:
         """Run a CONSTRUCT and return its triples."""
