@@ -44,6 +44,10 @@ _SUPPORTED_PROPERTY_KEYS = {
 _SUPPORTED_NODE_KEYS = {"targetClass", "targetSubjectsOf", "property", "sparql", "or", "message", "severity"}
 
 
+#: A target as (a pattern listing its focus nodes, a pattern testing a bound ``?this``).
+Target = tuple[str, str]
+
+
 class UnsupportedShapeError(ValueError):
     """A shape uses a SHACL feature the compiler does not translate."""
 
@@ -176,22 +180,42 @@ class ShapeCompiler:
                 compiled.append(self._sparql(shape, sparql, targets))
         return compiled
 
-    def _targets(self, shape: ox.NamedNode | ox.BlankNode) -> list[str]:
+    def _targets(self, shape: ox.NamedNode | ox.BlankNode) -> list[Target]:
+        """Return each target as (a pattern listing its focus nodes, a pattern testing a bound ``?this``)."""
         # Instances of the class or of its subclasses, with the subclasses listed, not a property path:
         # Virtuoso 7 evaluates `?t rdfs:subClassOf* C` after `?x a ?t` wrongly.
-        patterns = [
-            f"VALUES ?target_type {{ {self._classes(c)} }} ?this a ?target_type ."
-            for c in self.graph.objects(shape, "targetClass")
-        ]
-        patterns += [f"?this {_term_sparql(p)} ?target_object ." for p in self.graph.objects(shape, "targetSubjectsOf")]
+        patterns = []
+        for klass in self.graph.objects(shape, "targetClass"):
+            classes = self._classes(klass)
+            patterns.append(
+                (
+                    f"VALUES ?target_type {{ {classes} }} ?this a ?target_type .",
+                    f"?this a ?target_type . FILTER (?target_type IN ({classes.replace(' ', ', ')}))",
+                )
+            )
+        for predicate in self.graph.objects(shape, "targetSubjectsOf"):
+            pattern = f"?this {_term_sparql(predicate)} ?target_object ."
+            patterns.append((pattern, pattern))
         return patterns
 
     @staticmethod
-    def _focus(targets: list[str]) -> str:
-        branches = " UNION ".join(f"{{ {t} }}" for t in targets)
+    def _focus(targets: list[Target]) -> str:
+        """Return a sub-select of every focus node, for constraints that look at each one (counts, sh:or)."""
+        branches = " UNION ".join(f"{{ {listing} }}" for listing, _test in targets)
         return f"SELECT DISTINCT ?this WHERE {{ {branches} }}"
 
-    def _node_level(self, shape: ox.NamedNode | ox.BlankNode, targets: list[str]) -> list[CompiledConstraint]:
+    @staticmethod
+    def _is_focus(targets: list[Target]) -> str:
+        """Return a filter keeping ``?this`` only if it is a focus node, for constraints that start from values.
+
+        A value constraint is violated rarely, so starting from the property's triples and testing the few
+        candidates for being a focus node is cheaper than listing every focus node first (measured at 1M
+        triples: the quality shapes in 2.9 s instead of 5.2 s).
+        """
+        branches = " UNION ".join(f"{{ {test} }}" for _listing, test in targets)
+        return f"FILTER EXISTS {{ {branches} }}"
+
+    def _node_level(self, shape: ox.NamedNode | ox.BlankNode, targets: list[Target]) -> list[CompiledConstraint]:
         alternatives = self.graph.one(shape, "or")
         if alternatives is None:
             return []
@@ -206,7 +230,7 @@ class ShapeCompiler:
         return [CompiledConstraint(query, _severity(self.graph, shape), None, message.value if message else "", True)]
 
     def _property(
-        self, shape: ox.NamedNode | ox.BlankNode, prop: ox.NamedNode | ox.BlankNode, targets: list[str]
+        self, shape: ox.NamedNode | ox.BlankNode, prop: ox.NamedNode | ox.BlankNode, targets: list[Target]
     ) -> list[CompiledConstraint]:
         unsupported = self.graph.keys(prop) - _SUPPORTED_PROPERTY_KEYS
         if unsupported:
@@ -218,17 +242,29 @@ class ShapeCompiler:
         severity = _severity(self.graph, prop)
         message = self.graph.one(prop, "message")
         text = message.value if message else ""
-        focus = self._focus(targets)
+        focus, is_focus = self._focus(targets), self._is_focus(targets)
         compiled = []
         min_count = self.graph.one(prop, "minCount")
-        if min_count is not None and int(min_count.value) > 0:
+        if min_count is not None and int(min_count.value) == 1:
+            query = f"SELECT ?this WHERE {{ {{ {focus} }} FILTER NOT EXISTS {{ ?this {p} ?v }} }}"
+            compiled.append(CompiledConstraint(query, severity, path.value, text))
+        elif min_count is not None and int(min_count.value) > 1:
             query = (
                 f"SELECT ?this WHERE {{ {{ {focus} }} OPTIONAL {{ ?this {p} ?v }} }} "
                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(min_count.value)})"
             )
             compiled.append(CompiledConstraint(query, severity, path.value, text))
         max_count = self.graph.one(prop, "maxCount")
-        if max_count is not None:
+        if max_count is not None and int(max_count.value) == 0:
+            query = f"SELECT DISTINCT ?this WHERE {{ ?this {p} ?v . {is_focus} }}"
+            compiled.append(CompiledConstraint(query, severity, path.value, text))
+        elif max_count is not None and int(max_count.value) == 1:
+            query = (
+                f"SELECT DISTINCT ?this WHERE {{ ?this {p} ?v1 . ?this {p} ?v2 . "
+                f"FILTER (!sameTerm(?v1, ?v2)) {is_focus} }}"
+            )
+            compiled.append(CompiledConstraint(query, severity, path.value, text))
+        elif max_count is not None:
             query = (
                 f"SELECT ?this WHERE {{ {{ {focus} }} ?this {p} ?v }} "
                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(max_count.value)})"
@@ -240,26 +276,26 @@ class ShapeCompiler:
             # a correlated `?value a/rdfs:subClassOf* C` wrongly (12 of 13 States reported as not States).
             classes = self._classes(klass).replace(" ", ", ")
             query = (
-                f"SELECT ?this ?value WHERE {{ {{ {focus} }} ?this {p} ?value . "
-                f"FILTER NOT EXISTS {{ ?value a ?type . FILTER (?type IN ({classes})) }} }}"
+                f"SELECT ?this ?value WHERE {{ ?this {p} ?value . "
+                f"FILTER NOT EXISTS {{ ?value a ?type . FILTER (?type IN ({classes})) }} {is_focus} }}"
             )
             compiled.append(CompiledConstraint(query, severity, path.value, text))
         value_keys = {"datatype", "pattern", "in", "minInclusive", "or"} & self.graph.keys(prop)
         if value_keys:
             condition = _value_condition(self.graph, prop, "?value")
-            query = f"SELECT ?this ?value WHERE {{ {{ {focus} }} ?this {p} ?value . FILTER (!({condition})) }}"
+            query = f"SELECT ?this ?value WHERE {{ ?this {p} ?value . FILTER (!({condition})) {is_focus} }}"
             compiled.append(CompiledConstraint(query, severity, path.value, text))
         return compiled
 
     def _sparql(
-        self, shape: ox.NamedNode | ox.BlankNode, constraint: ox.NamedNode | ox.BlankNode, targets: list[str]
+        self, shape: ox.NamedNode | ox.BlankNode, constraint: ox.NamedNode | ox.BlankNode, targets: list[Target]
     ) -> CompiledConstraint:
         select = self.graph.one(constraint, "select").value
         prologue = self.graph.prologue(self.graph.one(constraint, "prefixes"))
         match = re.search(r"\bWHERE\s*\{", select, re.IGNORECASE)
         if match is None:
             raise UnsupportedShapeError(f"{shape}: a SPARQL constraint needs an explicit 'WHERE {{'")
-        focus = "{ " + " UNION ".join(f"{{ {t} }}" for t in targets) + " }"
+        focus = "{ " + " UNION ".join(f"{{ {listing} }}" for listing, _test in targets) + " }"
         query = prologue + select[: match.end()] + f"\n    {focus}\n" + select[match.end() :]
         # `$this` and `?this` are one variable in SPARQL, but not to every engine (Virtuoso 7): write one form.
         query = re.sub(r"\$this\b", "?this", query)
