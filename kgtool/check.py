@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kgtool.describe import counts_of, describe_items, select_for, sources_of, value
-from kgtool.rules import RuleHit, evaluate_rules
+from kgtool.rules import RuleHit, compliance_rules, evaluate_constraint
 from kgtool.sparql import read_query, with_values
 from kgtool.store import EmbeddedStore
-from kgtool.validate import QualityReport, validate_store
+from kgtool.validate import QualityReport, constraint_results, quality_report
 
 _ROLE_ORDER = {"breach": 0, "risk": 1}
 
@@ -189,19 +189,31 @@ def describe_findings(store: EmbeddedStore, hits: list[RuleHit], state: str | No
 def run_check(store: EmbeddedStore, state: str | None = None) -> CheckResult:
     """Validate data quality and, if it holds, describe what the compliance rules find.
 
-    Quality validation runs on one thread while the rules are evaluated and their findings described on
-    another (pyoxigraph releases the GIL while it evaluates a query); the findings are used only when quality
-    holds. The store's bindings must be current (``open_store`` derives them; imports keep them current).
+    Every rule constraint and every quality constraint is a task for two worker threads (pyoxigraph releases
+    the GIL while it evaluates a query); the rules go first, so this thread describes the findings while the
+    workers finish the quality constraints. The findings are used only when quality holds. The store's
+    bindings must be current (``open_store`` derives them; imports keep them current).
     """
+    from kgtool.shacl_sparql import quality_constraints
+
     with ThreadPoolExecutor(max_workers=2) as pool:
-        quality_run = pool.submit(validate_store, store)
-        findings_run = pool.submit(lambda: describe_findings(store, evaluate_rules(store), state))
-        quality = quality_run.result()
-        if not quality.conforms:
-            # No findings from bad data; whatever the other thread computed (or raised) is dropped.
-            findings_run.add_done_callback(lambda run: run.exception())
-            return CheckResult(quality=quality)
-        return CheckResult(quality=quality, findings=findings_run.result())
+        rule_runs = [
+            pool.submit(evaluate_constraint, store, rule, constraint)
+            for rule in compliance_rules()
+            for constraint in rule.constraints
+        ]
+        quality_runs = [pool.submit(constraint_results, store, c) for c in quality_constraints(store)]
+        findings, error = [], None
+        try:
+            findings = describe_findings(store, [hit for run in rule_runs for hit in run.result()], state)
+        except Exception as exc:  # bad data may break the description: the quality report says why
+            error = exc
+        quality = quality_report(run.result() for run in quality_runs)
+    if not quality.conforms:
+        return CheckResult(quality=quality)
+    if error is not None:
+        raise error
+    return CheckResult(quality=quality, findings=findings)
 
 
 def known_states(store: EmbeddedStore) -> list[str]:

@@ -140,15 +140,19 @@ def derive_bindings(store: EmbeddedStore) -> int:
     return len(triples)
 
 
+def evaluate_constraint(store: EmbeddedStore, rule: Rule, constraint: Constraint) -> list[RuleHit]:
+    """Run one SPARQL constraint of a rule on the store and return its hits."""
+    return [
+        RuleHit(rule=rule, binding=row["this"], value=row["value"], date=row.get("date"), role=constraint.role)
+        for row in store.select_values(constraint.query)
+    ]
+
+
 def evaluate_rules(store: EmbeddedStore) -> list[RuleHit]:
     """Run every compliance rule on the store (bindings must be derived first) and return the hits."""
-    hits = []
-    for rule in compliance_rules():
-        for constraint in rule.constraints:
-            for row in store.select_values(constraint.query):
-                hits.append(
-                    RuleHit(
-                        rule=rule, binding=row["this"], value=row["value"], date=row.get("date"), role=constraint.role
-                    )
-                )
-    return hits
+    return [
+        hit
+        for rule in compliance_rules()
+        for constraint in rule.constraints
+        for hit in evaluate_constraint(store, rule, constraint)
+    ]

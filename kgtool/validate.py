@@ -7,10 +7,15 @@ the store's triples; the test suite asserts both engines report the same results
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kgtool.resources import shape_file
 from kgtool.store import EmbeddedStore
+
+if TYPE_CHECKING:
+    from kgtool.shacl_sparql import CompiledConstraint
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
@@ -86,25 +91,36 @@ def _report(results: set[QualityResult]) -> QualityReport:
 
 
 def _validate_with_sparql(store: EmbeddedStore) -> QualityReport:
-    from kgtool.shacl_sparql import fill_message, quality_constraints
+    from kgtool.shacl_sparql import quality_constraints
+
+    return quality_report([constraint_results(store, c) for c in quality_constraints(store)])
+
+
+def constraint_results(store: EmbeddedStore, constraint: CompiledConstraint) -> set[QualityResult]:
+    """Run one compiled quality constraint on the store and return its results."""
+    from kgtool.shacl_sparql import fill_message
 
     results = set()
-    for constraint in quality_constraints(store):
-        for row in store.select(constraint.query):
-            focus = row["this"]
-            value = row.get("value")
-            if value is None and constraint.value_is_focus:
-                value = focus
-            results.add(
-                QualityResult(
-                    severity=constraint.severity,
-                    focus=focus.value,
-                    path=constraint.path,
-                    message=fill_message(constraint.message, row) or "does not conform",
-                    value=value.value if value is not None else None,
-                )
+    for row in store.select(constraint.query):
+        focus = row["this"]
+        value = row.get("value")
+        if value is None and constraint.value_is_focus:
+            value = focus
+        results.add(
+            QualityResult(
+                severity=constraint.severity,
+                focus=focus.value,
+                path=constraint.path,
+                message=fill_message(constraint.message, row) or "does not conform",
+                value=value.value if value is not None else None,
             )
-    return _report(results)
+        )
+    return results
+
+
+def quality_report(results: Iterable[set[QualityResult]]) -> QualityReport:
+    """Return the report of the results of every constraint, sorted."""
+    return _report(set().union(*results))
 
 
 def _validate_with_pyshacl(store: EmbeddedStore) -> QualityReport:
