@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -11,6 +10,7 @@ from kgtool.check import known_states, run_check
 from kgtool.cli.options import format_option, store_options
 from kgtool.errors import EXIT_FAILED, InputError
 from kgtool.formats.findings_text import format_check
+from kgtool.formats.json_output import compact_json
 from kgtool.loading import StoreSource, open_store
 from kgtool.reasoning.materialise import materialise
 
@@ -63,7 +63,7 @@ def check(
             },
         }
         # Compact: at a million triples, indentation alone costs seconds; pipe into `jq .` to read it.
-        click.echo(json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+        click.echo(compact_json(document))
     else:
         click.echo(format_check(result.findings, result.quality), nl=False)
     if not result.quality.conforms:
