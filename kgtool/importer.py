@@ -1,15 +1,30 @@
-"""`kgtool import`: parse everything, validate the store plus the new data, then write it all in one transaction.
+"""`kgtool import`: stage the files in the target store, validate there, then commit in one update.
 
 Each import is a ``kgo:Import`` activity in the imports graph (files, SHA-256, time, triple counts, the named
 graph written) and its triples go into a named graph of their own, so one import can be listed and undone.
+
+The same steps run on a disk store and on a SPARQL server (``RemoteStore``); only where the staging graph lives
+differs (see ``staging_graph``):
+
+1. every file is streamed into a staging graph of the target store, RDF straight from pyoxigraph's parser,
+   CSV rows converted one by one (a bad row is found as it is reached);
+2. the quality shapes run, as SPARQL on the store, over its graphs plus the staging graph, and the bindings are
+   derived from the same dataset into a second staging graph;
+3. one update commits: the staging graph moves into the import's graph, the new bindings replace the derived
+   graph, and the provenance record is inserted;
+4. any failure before the commit (bad input, a quality violation, a server error) drops the staging graphs,
+   so the store is exactly as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import io
 import sys
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -20,10 +35,11 @@ from kgtool.errors import EXIT_FAILED, InputError, KgtoolError
 from kgtool.formats.csv_kinds import read_csv
 from kgtool.formats.rdf_files import FORMAT_BY_SUFFIX, RDF_FORMATS
 from kgtool.lookup import StoreLookup
-from kgtool.rules import derive_bindings
+from kgtool.rules import binding_rule, derive_bindings
 from kgtool.sparql import read_query
-from kgtool.store import IMPORT_GRAPH_PREFIX, IMPORTS_GRAPH, EmbeddedStore
+from kgtool.store import DERIVED_GRAPH, IMPORT_GRAPH_PREFIX, IMPORTS_GRAPH, EmbeddedStore
 from kgtool.store.embedded import syntax_error_to_input_error
+from kgtool.store.remote import RemoteStore
 from kgtool.validate import QualityReport, validate_store
 
 KGO = "https://w3id.org/kgtool/ontology#"
@@ -31,8 +47,12 @@ PROV = "http://www.w3.org/ns/prov#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 IMPORT_IRI_PREFIX = "https://w3id.org/kgtool/id/import/"
+#: Temporary graphs of an import in progress: ``<prefix><nonce>`` (data) and ``<prefix><nonce>:derived``.
+STAGING_PREFIX = "urn:kgtool:staging:"
 
 PROGRESS_THRESHOLD = 4 * 1024 * 1024
+
+Store = EmbeddedStore | RemoteStore
 
 
 class QualityFailureError(KgtoolError):
@@ -48,7 +68,7 @@ class QualityFailureError(KgtoolError):
 
 @dataclass
 class ImportedFileRecord:
-    """One file of an import."""
+    """One file of an import; ``triples`` counts those it added (a triple given by an earlier file counts there)."""
 
     name: str
     sha256: str
@@ -106,112 +126,144 @@ def format_of(path: Path, forced: str | None) -> str:
         raise InputError(message, str(path)) from None
 
 
-def _parse_rdf(path: Path, fmt: str, show_progress: bool) -> list[ox.Triple]:
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+@contextlib.contextmanager
+def _open_rdf(path: Path, show_progress: bool) -> Iterator[BinaryIO]:
     size = path.stat().st_size
     with path.open("rb") as handle:
-        try:
-            if show_progress and size > PROGRESS_THRESHOLD:
-                import click
+        if show_progress and size > PROGRESS_THRESHOLD:
+            import click
 
-                with click.progressbar(length=size, label=f"parsing {path.name}", file=sys.stderr) as bar:
-                    quads = list(ox.parse(io.BufferedReader(_ProgressReader(handle, bar)), format=RDF_FORMATS[fmt]))
-            else:
-                quads = list(ox.parse(handle, format=RDF_FORMATS[fmt]))
+            with click.progressbar(length=size, label=f"parsing {path.name}", file=sys.stderr) as bar:
+                yield io.BufferedReader(_ProgressReader(handle, bar))
+        else:
+            yield handle
+
+
+def _stage_file(store: Store, graph: str, path: Path, fmt: str, lookup: StoreLookup | None, show_progress: bool) -> str:
+    """Stream one file into the staging graph; return the format recorded for it (``csv:<kind>`` for CSV)."""
+    if fmt == "csv":
+        kind, triples = read_csv(path, lookup or StoreLookup.read(store))
+        store.bulk_add(triples, graph)
+        return f"csv:{kind}"
+    with _open_rdf(path, show_progress) as source:
+        try:
+            store.bulk_load(source, RDF_FORMATS[fmt], graph)
         except SyntaxError as error:
             raise syntax_error_to_input_error(error, str(path)) from None
-    # Quad formats are flattened: an import writes one named graph of its own.
-    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    return fmt
 
 
-def read_import_files(
-    store: EmbeddedStore, paths: list[Path], forced_format: str | None = None, show_progress: bool = False
-) -> tuple[list[ox.Triple], list[ImportedFileRecord]]:
-    """Parse and convert every file; return the new triples (deduplicated, in order) and one record per file."""
-    lookup = StoreLookup.read(store)
-    seen: dict[ox.Triple, None] = {}
-    records = []
-    for path in paths:
-        if not path.is_file():
-            raise InputError("no such file", str(path))
-        fmt = format_of(path, forced_format)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        if fmt == "csv":
-            kind, triples = read_csv(path, lookup)
-            fmt = f"csv:{kind}"
-        else:
-            triples = _parse_rdf(path, fmt, show_progress)
-        for triple in triples:
-            seen.setdefault(triple, None)
-        records.append(ImportedFileRecord(path.name, digest, fmt, len(triples)))
-    return list(seen), records
-
-
-def _provenance(record: ImportRecord) -> list[ox.Quad]:
-    graph = ox.NamedNode(IMPORTS_GRAPH)
+def _provenance(record: ImportRecord) -> list[ox.Triple]:
     activity = ox.NamedNode(IMPORT_IRI_PREFIX + record.id)
     integer = ox.NamedNode(XSD + "integer")
-    quads = [
-        ox.Quad(activity, RDF_TYPE, ox.NamedNode(KGO + "Import"), graph),
-        ox.Quad(
+    triples = [
+        ox.Triple(activity, RDF_TYPE, ox.NamedNode(KGO + "Import")),
+        ox.Triple(
             activity,
             ox.NamedNode(PROV + "startedAtTime"),
             ox.Literal(record.time, datatype=ox.NamedNode(XSD + "dateTime")),
-            graph,
         ),
-        ox.Quad(activity, ox.NamedNode(KGO + "importedGraph"), ox.NamedNode(record.graph), graph),
-        ox.Quad(activity, ox.NamedNode(PROV + "generated"), ox.NamedNode(record.graph), graph),
-        ox.Quad(activity, ox.NamedNode(KGO + "tripleCount"), ox.Literal(str(record.triples), datatype=integer), graph),
+        ox.Triple(activity, ox.NamedNode(KGO + "importedGraph"), ox.NamedNode(record.graph)),
+        ox.Triple(activity, ox.NamedNode(PROV + "generated"), ox.NamedNode(record.graph)),
+        ox.Triple(activity, ox.NamedNode(KGO + "tripleCount"), ox.Literal(str(record.triples), datatype=integer)),
     ]
     for index, file in enumerate(record.files, start=1):
         entity = ox.NamedNode(f"{IMPORT_IRI_PREFIX}{record.id}/file/{index}")
-        quads += [
-            ox.Quad(activity, ox.NamedNode(PROV + "used"), entity, graph),
-            ox.Quad(entity, RDF_TYPE, ox.NamedNode(KGO + "ImportedFile"), graph),
-            ox.Quad(entity, ox.NamedNode(KGO + "fileName"), ox.Literal(file.name), graph),
-            ox.Quad(entity, ox.NamedNode(KGO + "sha256"), ox.Literal(file.sha256), graph),
-            ox.Quad(entity, ox.NamedNode(KGO + "importFormat"), ox.Literal(file.format), graph),
-            ox.Quad(entity, ox.NamedNode(KGO + "tripleCount"), ox.Literal(str(file.triples), datatype=integer), graph),
+        triples += [
+            ox.Triple(activity, ox.NamedNode(PROV + "used"), entity),
+            ox.Triple(entity, RDF_TYPE, ox.NamedNode(KGO + "ImportedFile")),
+            ox.Triple(entity, ox.NamedNode(KGO + "fileName"), ox.Literal(file.name)),
+            ox.Triple(entity, ox.NamedNode(KGO + "sha256"), ox.Literal(file.sha256)),
+            ox.Triple(entity, ox.NamedNode(KGO + "importFormat"), ox.Literal(file.format)),
+            ox.Triple(entity, ox.NamedNode(KGO + "tripleCount"), ox.Literal(str(file.triples), datatype=integer)),
         ]
-    return quads
+    return triples
+
+
+def _commit(record: ImportRecord, staging: str, derived: str | None) -> str:
+    """Return the one update that makes a staged import real: data, bindings and provenance together."""
+    steps = []
+    if staging != record.graph:
+        steps.append(f"MOVE SILENT GRAPH {ox.NamedNode(staging)} TO GRAPH {ox.NamedNode(record.graph)}")
+    steps.append(f"DROP SILENT GRAPH {ox.NamedNode(DERIVED_GRAPH)}")
+    if derived is not None:
+        steps.append(f"MOVE SILENT GRAPH {ox.NamedNode(derived)} TO GRAPH {ox.NamedNode(DERIVED_GRAPH)}")
+    body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in _provenance(record))
+    steps.append(f"INSERT DATA {{ GRAPH {ox.NamedNode(IMPORTS_GRAPH)} {{\n{body}\n}} }}")
+    return " ;\n".join(steps)
 
 
 def import_files(
-    store: EmbeddedStore,
+    store: Store,
     paths: list[Path],
     forced_format: str | None = None,
     now: datetime.datetime | None = None,
     show_progress: bool = False,
 ) -> ImportRecord:
-    """Import files into the store, all or nothing; raise InputError or QualityFailure and write nothing."""
+    """Import files into a disk store or a server, all or nothing.
+
+    On bad input (InputError), a quality violation (QualityFailureError) or a server error (EndpointError) the
+    staging graphs are dropped and the store is exactly as it was.
+    """
     if not paths:
         raise InputError("no files to import")
-    triples, files = read_import_files(store, paths, forced_format, show_progress)
+    formats = []
+    for path in paths:
+        if not path.is_file():
+            raise InputError("no such file", str(path))
+        formats.append(format_of(path, forced_format))
+    digests = [_sha256(path) for path in paths]
     now = now or datetime.datetime.now(datetime.UTC)
     stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
-    digest = hashlib.sha256("".join(f.sha256 for f in files).encode() + stamp.encode()).hexdigest()[:8]
-    import_id = f"{stamp}-{digest}"
-    record = ImportRecord(
-        id=import_id,
-        time=now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        graph=IMPORT_GRAPH_PREFIX + import_id,
-        triples=len(triples),
-        files=files,
-    )
-    graph = ox.NamedNode(record.graph)
-    data = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-    candidate = EmbeddedStore()
-    candidate.extend(store.quads())
-    candidate.extend(data)
-    report = validate_store(candidate)
-    if not report.conforms:
-        raise QualityFailureError(report)
-    store.extend(data + _provenance(record))
-    derive_bindings(store)
+    import_id = f"{stamp}-{hashlib.sha256(''.join(digests).encode() + stamp.encode()).hexdigest()[:8]}"
+    record = ImportRecord(import_id, now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), IMPORT_GRAPH_PREFIX + import_id, 0)
+    # What CSV rows refer to must be looked up before anything is staged: staged data is part of the store.
+    lookup = StoreLookup.read(store) if "csv" in formats else None
+    nonce = uuid.uuid4().hex
+    staging = store.staging_graph(record.graph, STAGING_PREFIX + nonce)
+    derived = f"{STAGING_PREFIX}{nonce}:derived"
+    try:
+        for path, fmt, digest in zip(paths, formats, digests, strict=True):
+            label = _stage_file(store, staging, path, fmt, lookup, show_progress)
+            staged = store.count(staging)
+            record.files.append(ImportedFileRecord(path.name, digest, label, staged - record.triples))
+            record.triples = staged
+        with store.including(staging):
+            report = validate_store(store)
+            if not report.conforms:
+                raise QualityFailureError(report)
+            bindings = store.construct(binding_rule())
+        store.bulk_add(bindings, derived)
+        store.update(_commit(record, staging, derived if bindings else None))
+    except BaseException:
+        for graph in (staging, derived):
+            store.drop_silently(graph)
+        raise
     store.flush()
     return record
 
 
-def list_imports(store: EmbeddedStore) -> list[ImportRecord]:
+def discard_unfinished_imports(store: EmbeddedStore) -> None:
+    """Drop what an import killed before its commit left in a disk store: staging graphs, unrecorded graphs.
+
+    Only for a store this process holds the lock of (no import can be running in another process).
+    """
+    graphs = store.graphs()
+    staged = [g for g in graphs if g.startswith(IMPORT_GRAPH_PREFIX) or g.startswith(STAGING_PREFIX)]
+    if not staged:
+        return
+    recorded = {r.graph for r in list_imports(store)}
+    for graph in staged:
+        if graph not in recorded:
+            store.drop_silently(graph)
+
+
+def list_imports(store: Store) -> list[ImportRecord]:
     """Return the imports recorded in the store, oldest first."""
     records: dict[str, ImportRecord] = {}
     for row in store.select(read_query("import/imports.rq")):
@@ -227,7 +279,7 @@ def list_imports(store: EmbeddedStore) -> list[ImportRecord]:
     return sorted(records.values(), key=lambda r: (r.time, r.id))
 
 
-def undo_import(store: EmbeddedStore, import_id: str) -> ImportRecord:
+def undo_import(store: Store, import_id: str) -> ImportRecord:
     """Remove exactly one import (its graph and its provenance) in one transaction, then re-derive bindings."""
     matches = [r for r in list_imports(store) if r.id == import_id]
     if not matches:

@@ -39,7 +39,11 @@ def store_with_files(paths: Iterable[Path]) -> EmbeddedStore:
 
 
 def open_disk_store(location: Path, *, empty: bool = False) -> EmbeddedStore:
-    """Open a persistent store; a new one starts from the bundled ontology and graph (or empty with ``empty``)."""
+    """Open a persistent store; a new one starts from the bundled ontology and graph (or empty with ``empty``).
+
+    What an import killed before its commit left behind is dropped on opening (the store is locked to this
+    process, so no import can be running).
+    """
     if location.exists() and not location.is_dir():
         raise InputError("--store must be a directory", str(location))
     is_new = not location.exists() or not any(location.iterdir())
@@ -48,6 +52,10 @@ def open_disk_store(location: Path, *, empty: bool = False) -> EmbeddedStore:
         load_bundled(store)
         derive_bindings(store)
         store.flush()
+    elif not is_new:
+        from kgtool.importer import discard_unfinished_imports
+
+        discard_unfinished_imports(store)
     return store
 
 

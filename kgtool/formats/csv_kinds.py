@@ -1,8 +1,9 @@
 """The CSV kinds `kgtool import` reads (incidents, participation, reservations), converted to triples.
 
-The kind follows from the header. Every row is checked before anything is converted into the store: an
-unknown State code, a bad date, an unknown instrument or provision, a negative count or a missing source is an
-InputError naming the file, the row's line number and the column.
+The kind follows from the header. Rows are converted one at a time as they are read, and each is checked
+first: an unknown State code, a bad date, an unknown instrument or provision, a negative count or a missing
+source is an InputError naming the file, the row's line number and the column (`kgtool import` then drops
+what it staged, so nothing of the file is stored).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import csv
 import datetime
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 import pyoxigraph as ox
 
@@ -111,6 +113,7 @@ class CsvConverter:
     def __init__(self, path: Path, lookup: StoreLookup) -> None:
         self.path = path
         self.lookup = lookup
+        #: The triples of the row being converted (the reader hands them on and clears the list).
         self.triples: list[ox.Triple] = []
         self._minted: set[str] = set()
 
@@ -273,13 +276,17 @@ def csv_kind(header: list[str]) -> str | None:
     return None
 
 
-def read_csv(path: Path, lookup: StoreLookup) -> tuple[str, list[ox.Triple]]:
-    """Read one CSV file of a known kind and return (kind, triples); any bad row is an InputError."""
+def read_csv(path: Path, lookup: StoreLookup) -> tuple[str, Iterator[ox.Triple]]:
+    """Open one CSV file of a known kind: return its kind and its triples, converted row by row as they are read.
+
+    A file that is missing or whose header is no known kind is an InputError here; a bad row is an InputError
+    raised by the iterator when it reaches that row.
+    """
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError("no such file", str(path)) from None
-    with handle:
+    try:
         reader = csv.DictReader(handle)
         try:
             header = [h.strip() for h in (reader.fieldnames or [])]
@@ -289,12 +296,22 @@ def read_csv(path: Path, lookup: StoreLookup) -> tuple[str, list[ox.Triple]]:
         if kind is None:
             expected = "; ".join(f"{k}: {','.join(c)}" for k, c in KINDS.items())
             raise InputError(f"unknown CSV header {','.join(header)!r}; expected one of: {expected}", str(path), 1)
-        converter = CsvConverter(path, lookup)
-        convert: Callable[[dict[str, str]], None] = {
-            "incidents": converter.incident,
-            "participation": converter.participation,
-            "reservations": converter.reservation,
-        }[kind]
+    except BaseException:
+        handle.close()
+        raise
+    return kind, _converted_rows(path, handle, reader, kind, lookup)
+
+
+def _converted_rows(
+    path: Path, handle: TextIO, reader: csv.DictReader, kind: str, lookup: StoreLookup
+) -> Iterator[ox.Triple]:
+    converter = CsvConverter(path, lookup)
+    convert: Callable[[dict[str, str]], None] = {
+        "incidents": converter.incident,
+        "participation": converter.participation,
+        "reservations": converter.reservation,
+    }[kind]
+    with handle:
         try:
             for row in reader:
                 if None in row or any(v is None for v in row.values()):
@@ -304,8 +321,9 @@ def read_csv(path: Path, lookup: StoreLookup) -> tuple[str, list[ox.Triple]]:
                     convert(cleaned)
                 except RowError as error:
                     raise InputError(str(error), str(path), reader.line_num) from None
+                yield from converter.triples
+                converter.triples.clear()
         except UnicodeDecodeError as error:
             raise InputError(f"not UTF-8 text ({error.reason})", str(path)) from None
         except csv.Error as error:
             raise InputError(f"malformed CSV: {error}", str(path), reader.line_num) from None
-    return kind, converter.triples

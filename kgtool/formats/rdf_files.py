@@ -1,6 +1,12 @@
-"""Which file extension is which input format: one table for the store's loader and for `kgtool import`."""
+"""Which file extension is which input format: one table for the store's loader and for `kgtool import`.
+
+Also streams the triples of an RDF document, for staging an import.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -28,3 +34,9 @@ FORMAT_BY_SUFFIX = {
 }
 #: The extensions of RDF files.
 RDF_SUFFIXES = {suffix: RDF_FORMATS[name] for suffix, name in FORMAT_BY_SUFFIX.items() if name in RDF_FORMATS}
+
+
+def parse_triples(source: BinaryIO, fmt: ox.RdfFormat) -> Iterator[ox.Triple]:
+    """Stream the triples of an RDF document, named graphs flattened, blank nodes renamed apart from others."""
+    for quad in ox.parse(source, format=fmt, rename_blank_nodes=True):
+        yield ox.Triple(quad.subject, quad.predicate, quad.object)

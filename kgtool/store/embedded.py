@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import itertools
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from kgtool.errors import InputError
-from kgtool.formats.rdf_files import RDF_SUFFIXES
+from kgtool.formats.rdf_files import RDF_SUFFIXES, parse_triples
 from kgtool.store.values import ValueRow, parse_tsv_values
 
 
@@ -28,6 +31,10 @@ def syntax_error_to_input_error(error: SyntaxError, file: str) -> InputError:
     if message.startswith("Parser error") and ": " in message:
         message = message.split(": ", 1)[1]
     return InputError(message, file, error.lineno, error.offset)
+
+
+#: Below this many triples, staging writes in one transaction instead of through the bulk loader.
+_BULK_THRESHOLD = 10_000
 
 
 class EmbeddedStore:
@@ -78,6 +85,51 @@ class EmbeddedStore:
     def update(self, update: str) -> None:
         """Run a SPARQL update request in one transaction."""
         self._store.update(update)
+
+    # -- staging (kgtool import: the caller drops the staging graph on any failure) --------------------------
+    def staging_graph(self, graph: str, temporary: str) -> str:
+        """Return where to stage the content of the new graph ``graph``: here, in ``graph`` itself.
+
+        pyoxigraph cannot rename a graph, and moving one copies and deletes every triple in one transaction
+        (measured: 122 s and 3.4 GB for 1M triples). ``graph`` is new, and counts as written only once the
+        import's commit records it (see kgtool.importer), so staging in place is as safe and costs nothing.
+        """
+        return graph
+
+    def bulk_load(self, source: BinaryIO, fmt: ox.RdfFormat, graph: str) -> None:
+        """Stream an RDF document into a named graph (quads' own graphs ignored), without a transaction.
+
+        Fast and memory-bounded, but a failure can leave part of the document behind: only for staging.
+        """
+        if fmt.supports_datasets:
+            self.bulk_add(parse_triples(source, fmt), graph)
+        else:
+            self._store.bulk_load(input=source, format=fmt, to_graph=ox.NamedNode(graph))
+
+    def bulk_add(self, triples: Iterable[ox.Triple], graph: str) -> None:
+        """Add triples to a named graph as they come, without a transaction (only for staging)."""
+        name = ox.NamedNode(graph)
+        quads = (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+        first = list(itertools.islice(quads, _BULK_THRESHOLD))
+        if len(first) < _BULK_THRESHOLD:
+            # The bulk loader writes new files on every call (14 ms); a small batch is cheaper in a transaction.
+            self._store.extend(first)
+        else:
+            self._store.bulk_extend(itertools.chain(first, quads))
+
+    def count(self, graph: str) -> int:
+        """Return the number of triples in a named graph."""
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
+        return int(next(iter(self._store.query(query)))["n"].value)
+
+    @contextlib.contextmanager
+    def including(self, *graphs: str) -> Iterator[None]:
+        """Let queries see these graphs too, for the duration: here they always do (the union of all graphs)."""
+        yield
+
+    def drop_silently(self, graph: str) -> None:
+        """Remove a named graph (nothing happens if it is not there)."""
+        self._store.remove_graph(ox.NamedNode(graph))
 
     def quads(self, graph: str | None = None) -> list[ox.Quad]:
         """Return the quads of one named graph, or of every graph."""
