@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kgtool.cli.options import store_option, store_options
+from kgtool.cli.options import store_options
 from kgtool.errors import InputError
 from kgtool.exporter import EXPORT_FORMATS, export
 from kgtool.formats.findings_text import format_quality
@@ -16,43 +16,56 @@ from kgtool.formats.rdf_files import FORMAT_BY_SUFFIX
 from kgtool.importer import QualityFailureError, import_files, list_imports, undo_import
 from kgtool.loading import StoreSource, open_disk_store, open_store
 from kgtool.store import EmbeddedStore
+from kgtool.store.remote import RemoteStore
 
 _IMPORT_FORMATS = sorted(set(FORMAT_BY_SUFFIX.values()))
 
 
-def _disk_store(location: Path | None, empty: bool = False) -> EmbeddedStore:
-    if location is None:
+def _writable_store(source: StoreSource, empty: bool = False) -> EmbeddedStore | RemoteStore:
+    """Return the store an import writes to: a disk store (--store) or a SPARQL server (--endpoint)."""
+    if source.location is not None and source.endpoint:
+        raise InputError("give --store DIR or --endpoint URL, not both")
+    if source.endpoint:
+        if empty:
+            raise InputError("--empty applies to a new --store, not to --endpoint")
+        return RemoteStore.connect(source.endpoint, source.profile)
+    if source.location is None:
         raise InputError("this command writes to a persistent store: give --store DIR (or set KGTOOL_STORE)")
-    return open_disk_store(location, empty=empty)
+    return open_disk_store(source.location, empty=empty)
 
 
 @click.command(name="import")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@store_option
+@store_options
 @click.option("--format", "forced_format", type=click.Choice(_IMPORT_FORMATS), help="Read every file as this format.")
 @click.option("--empty", is_flag=True, help="A new store starts empty instead of from the bundled graph.")
 @click.option("--undo", "undo_id", metavar="ID", help="Remove exactly one earlier import (see `kgtool imports`).")
 def import_(
-    files: tuple[Path, ...], store_location: Path | None, forced_format: str | None, empty: bool, undo_id: str | None
+    files: tuple[Path, ...], source: StoreSource, forced_format: str | None, empty: bool, undo_id: str | None
 ) -> None:
-    """Add RDF or CSV files to a store: validated first, then written all together or not at all.
+    """Add RDF or CSV files to a store or a SPARQL server: validated first, then written together or not at all.
 
     Formats by extension (.ttl .nt .nq .trig .jsonld .rdf/.owl/.xml .csv) or --format. CSV kinds follow from
-    the header: incidents, participation, reservations (see the README). Each import goes to a named graph of
-    its own and is recorded as a prov:Activity (files, SHA-256, time, triple count), so `--undo ID` can remove
-    it. Exit 2 on bad input (file, line or row, column), 1 when the data would break data quality; in both
-    cases nothing is written.
+    the header: incidents, participation, reservations (see the README). The files are streamed into a staging
+    graph of the target (--store DIR, or --endpoint URL through the Graph Store Protocol), the quality shapes
+    run there over the stored data plus the staged data, and one update then commits: the staged data becomes
+    the import's own named graph, recorded as a prov:Activity (files, SHA-256, time, triple counts), and the
+    bindings are re-derived. `--undo ID` removes one import. Exit 2 on bad input (file, line or row, column)
+    or a server error (naming the endpoint), 1 when the data would break data quality; in every case the
+    staging graph is dropped and nothing is written. Server credentials come from KGTOOL_USER/KGTOOL_PASSWORD
+    or ~/.netrc.
 
     \b
     Example:
         kgtool import incidents.csv --store ./kg
         kgtool imports --store ./kg
         kgtool import --undo 20261123T101500123456Z-1a2b3c4d --store ./kg
+        kgtool import incidents.csv extra.ttl --endpoint http://127.0.0.1:7878
     """
     if undo_id is not None and files:
         raise InputError("give files to import or --undo ID, not both")
     try:
-        with _disk_store(store_location, empty) as store:
+        with _writable_store(source, empty) as store:
             if undo_id is not None:
                 record = undo_import(store, undo_id)
                 click.echo(f"undid import {record.id}: removed graph {record.graph} ({record.triples} triples)")
@@ -69,16 +82,17 @@ def import_(
 
 
 @click.command()
-@store_option
+@store_options
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def imports(store_location: Path | None, output_format: str) -> None:
-    """List the imports recorded in a store: id, time, graph, triples and files (with SHA-256).
+def imports(source: StoreSource, output_format: str) -> None:
+    """List the imports recorded in a store or on a server: id, time, graph, triples and files (with SHA-256).
 
     \b
     Example:
         kgtool imports --store ./kg --format json
+        kgtool imports --endpoint http://127.0.0.1:7878
     """
-    with _disk_store(store_location) as store:
+    with _writable_store(source) as store:
         records = list_imports(store)
     if output_format == "json":
         click.echo(json.dumps([r.as_dict() for r in records], indent=2, ensure_ascii=False))

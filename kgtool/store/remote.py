@@ -5,7 +5,8 @@ quirks are held by its profile.
 
 Queries see the union of kgtool's own named graphs (``https://w3id.org/kgtool/graph/...``), set explicitly with
 ``default-graph-uri`` on every request, whatever the server's own default graph is (Virtuoso's includes its
-system triples). Everything runs on the server; nothing is downloaded to evaluate rules or queries.
+system triples); ``named-graph-uri`` names the same graphs, so ``GRAPH <g>`` finds them as on the embedded
+store. Everything runs on the server; nothing is downloaded to evaluate rules or queries.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ import re
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from kgtool.errors import InputError
+from kgtool.formats.rdf_files import parse_triples
 from kgtool.sparql import strip_comments
 from kgtool.store.http import EndpointError, HttpClient
 from kgtool.store.profiles import Profile, profile_for
@@ -59,6 +62,8 @@ class RemoteStore:
         self.profile = profile
         self.client = HttpClient(profile.query_url, profile.auth, timeout)
         self._graphs: list[str] | None = None
+        #: Graphs outside kgtool's own that queries see too (an import's staging graph, while it is validated).
+        self._included: tuple[str, ...] = ()
 
     @classmethod
     def connect(cls, endpoint: str, profile_name: str = "auto", timeout: float = 120.0) -> RemoteStore:
@@ -74,8 +79,9 @@ class RemoteStore:
 
     # -- protocol -------------------------------------------------------------------------------------------
     def _dataset(self) -> list[tuple[str, str]]:
-        graphs = self.graphs() or [NO_GRAPH]
-        return [("default-graph-uri", g) for g in graphs]
+        graphs = [*self.graphs(), *self._included]
+        # The default graph is their union; each is also a named graph, so `GRAPH <g>` works as embedded.
+        return [("default-graph-uri", g) for g in graphs or [NO_GRAPH]] + [("named-graph-uri", g) for g in graphs]
 
     def _raw_query(
         self, query: str, with_dataset: bool = True
@@ -138,14 +144,14 @@ class RemoteStore:
         )
         return next(int(row["n"].value) for row in rows)
 
-    def put_graph(self, graph: str, ntriples: bytes) -> None:
-        """Replace a named graph with N-Triples through the Graph Store Protocol."""
+    def put_graph(self, graph: str, ntriples: bytes, method: str = "PUT") -> None:
+        """Replace a named graph with N-Triples through the Graph Store Protocol (``method="POST"``: add to it).
+
+        One upload is one document: its blank nodes are its own.
+        """
+        what = f"upload of graph {graph}" if method == "PUT" else f"upload to graph {graph}"
         self.client.request(
-            "PUT",
-            self.profile.graph_url(graph),
-            f"upload of graph {graph}",
-            ntriples,
-            {"Content-Type": "application/n-triples"},
+            method, self.profile.graph_url(graph), what, ntriples, {"Content-Type": "application/n-triples"}
         )
         self._graphs = None
 
@@ -162,10 +168,48 @@ class RemoteStore:
             self.drop_silently(temporary)
             raise
 
+    # -- staging (kgtool import: the caller drops the staging graph on any failure) --------------------------
+    def staging_graph(self, graph: str, temporary: str) -> str:
+        """Return where to stage the content of the new graph ``graph``: in ``temporary``.
+
+        The temporary graph is outside kgtool's graphs, so no other client sees it before the import's commit
+        moves it into place (a ``MOVE`` on the server).
+        """
+        return temporary
+
+    def bulk_load(self, source: BinaryIO, fmt: ox.RdfFormat, graph: str) -> None:
+        """Parse an RDF document here (syntax errors name line and column) and add its triples to a graph."""
+        self.bulk_add(parse_triples(source, fmt), graph)
+
+    def bulk_add(self, triples: Iterable[ox.Triple], graph: str) -> None:
+        """Add triples to a named graph in one upload (nothing is sent if producing them fails)."""
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        if data:
+            self.put_graph(graph, data, method="POST")
+
+    @contextlib.contextmanager
+    def including(self, *graphs: str) -> Iterator[None]:
+        """Let queries see these graphs too (besides kgtool's own), for the duration."""
+        saved = self._included
+        self._included = (*saved, *graphs)
+        try:
+            yield
+        finally:
+            self._included = saved
+
     def drop_silently(self, graph: str) -> None:
-        """Drop a graph, ignoring failures (clean-up after an error)."""
-        with contextlib.suppress(EndpointError):
+        """Drop a graph, ignoring failures (clean-up after an error).
+
+        If the server refuses the update, the graph is deleted through the Graph Store Protocol (a server may
+        take uploads but refuse updates).
+        """
+        try:
             self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
+        except EndpointError:
+            with contextlib.suppress(EndpointError):
+                self.client.request(
+                    "DELETE", self.profile.graph_url(graph), f"deletion of graph {graph}", ok=(200, 204, 404)
+                )
 
     def quads(self, graph: str | None = None) -> list[ox.Quad]:
         """Return the quads of one of kgtool's graphs, or of all of them."""
