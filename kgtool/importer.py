@@ -147,7 +147,9 @@ def _open_rdf(path: Path, show_progress: bool) -> Iterator[BinaryIO]:
 def _stage_file(store: Store, graph: str, path: Path, fmt: str, lookup: StoreLookup | None, show_progress: bool) -> str:
     """Stream one file into the staging graph; return the format recorded for it (``csv:<kind>`` for CSV)."""
     if fmt == "csv":
-        kind, triples = read_csv(path, lookup or StoreLookup.read(store))
+        if lookup is None:
+            raise ValueError("a CSV file needs the store's lookup, read before anything is staged")
+        kind, triples = read_csv(path, lookup)
         store.bulk_add(triples, graph)
         return f"csv:{kind}"
     with _open_rdf(path, show_progress) as source:
