@@ -13,13 +13,16 @@ RECOMPUTED_GRAPHS = frozenset({DERIVED_GRAPH, INFERRED_GRAPH})
 
 
 def asserted_triples(store: EmbeddedStore) -> list[ox.Triple]:
-    """Return the union of the asserted graphs (ontology, data, imports and their records), without duplicates."""
+    """Return the union of the asserted graphs (ontology, data, imports and their records), without duplicates.
+
+    In no particular order: reasoners and checks read them as a set.
+    """
     seen: set[ox.Triple] = set()
     for quad in store.quads():
         if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value in RECOMPUTED_GRAPHS:
             continue
         seen.add(quad.triple)
-    return sorted(seen, key=str)
+    return list(seen)
 
 
 def ontology_triples(store: EmbeddedStore) -> list[ox.Triple]:

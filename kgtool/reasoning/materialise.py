@@ -137,35 +137,45 @@ def complete_schema(triples: Sequence[ox.Triple]) -> set[ox.Triple]:
         store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(INFERRED_GRAPH)) for t in new)
 
 
-def _closure_reasonable(triples: Sequence[ox.Triple]) -> set[ox.Triple]:
+def _new_by_reasonable(triples: Sequence[ox.Triple]) -> set[ox.Triple]:
+    """Return what reasonable (completed with the schema rules) entails beyond the given triples.
+
+    The reasoner returns its whole closure as rdflib terms; the asserted triples are taken out before the
+    rest is converted back (at 1M triples that converts 0.2M triples instead of 1.2M).
+    """
     import reasonable
 
     schema = complete_schema(triples)
+    converted = rdflib_triples(triples)
     reasoner = reasonable.PyReasoner()
-    reasoner.from_graph(rdflib_triples([*triples, *schema]))
-    return set(oxigraph_triples(reasoner.reason())) | schema
+    reasoner.from_graph([*converted, *rdflib_triples(schema)])
+    asserted = set(converted)
+    return set(oxigraph_triples(t for t in reasoner.reason() if t not in asserted)) | (schema - set(triples))
 
 
-def _closure_owlrl(triples: Sequence[ox.Triple]) -> set[ox.Triple]:
+def _new_by_owlrl(triples: Sequence[ox.Triple]) -> set[ox.Triple]:
+    """Return what owlrl entails beyond the given triples."""
     import owlrl
     import rdflib
 
     # rdflib logs a traceback for each ill-typed literal; the data-quality shapes report those values.
     logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+    converted = rdflib_triples(triples)
     graph = rdflib.Graph()
-    for triple in rdflib_triples(triples):
+    for triple in converted:
         graph.add(triple)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
-    return set(oxigraph_triples(graph))
+    asserted = set(converted)
+    return set(oxigraph_triples(t for t in graph if t not in asserted))
 
 
 def infer(triples: Sequence[ox.Triple], engine: str = "auto") -> Inference:
     """Compute the OWL 2 RL inferences of the triples that are not asserted (and not trivial)."""
     chosen, why = choose_engine(triples, engine)
     start = time.perf_counter()
-    closure = _closure_reasonable(triples) if chosen == "reasonable" else _closure_owlrl(triples)
+    new = _new_by_reasonable(triples) if chosen == "reasonable" else _new_by_owlrl(triples)
     asserted = set(triples)
-    inferred = [t for t in closure if t not in asserted and informative(t)]
+    inferred = [t for t in new if t not in asserted and informative(t)]
     kept = sorted(
         (t for t in inferred if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)),
         key=str,
