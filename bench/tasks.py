@@ -155,7 +155,37 @@ def export_rdflib(path: Path) -> int:
     return len(data)
 
 
-# -- import (issue 5) -----------------------------------------------------------------------------------------
+# -- OWL 2 RL materialisation -----------------------------------------------------------------------------------
+@task
+def materialise_kgtool(path: Path) -> int:
+    """`kgtool reason --materialise` on the store: reasonable + schema rules, inferred graph replaced."""
+    from kgtool.reasoning.materialise import materialise
+
+    store = _kgtool_store(path)
+    start = time.perf_counter()
+    inference = materialise(store)
+    TIMER.append(time.perf_counter() - start)
+    return len(inference.triples)
+
+
+@task
+def materialise_owlrl(path: Path) -> int:
+    """Compute the plain way: owlrl's OWL 2 RL closure of an rdflib graph of the ontology + the file."""
+    import owlrl
+
+    from kgtool.resources import turtle_files
+
+    graph = _rdflib_graph(path)
+    for ontology in turtle_files("ontology"):
+        graph.parse(ontology, format="turtle")
+    asserted = len(graph)
+    start = time.perf_counter()
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
+    TIMER.append(time.perf_counter() - start)
+    return len(graph) - asserted
+
+
+# -- import ------------------------------------------------------------------------------------------------------
 @task
 def import_kgtool(path: Path) -> int:
     """`kgtool import` into a new empty disk store: parse, convert, validate, one transaction, provenance."""
