@@ -39,6 +39,7 @@ from kgtool.rules import binding_rule, derive_bindings
 from kgtool.sparql import read_query
 from kgtool.store import DERIVED_GRAPH, IMPORT_GRAPH_PREFIX, IMPORTS_GRAPH, EmbeddedStore
 from kgtool.store.embedded import syntax_error_to_input_error
+from kgtool.store.http import EndpointError, EndpointTimeoutError
 from kgtool.store.remote import RemoteStore
 from kgtool.validate import QualityReport, validate_store
 
@@ -64,6 +65,14 @@ class QualityFailureError(KgtoolError):
         self.report = report
         count = len(report.violations)
         super().__init__(f"data quality fails with the new data ({count} violation(s)); nothing imported")
+
+
+class CommitUnknownError(KgtoolError):
+    """The server did not answer the commit in time and has not recorded the import yet: it may still do so.
+
+    The staging graphs are kept: dropping them while the server may still be moving them could commit an
+    import without its data.
+    """
 
 
 @dataclass
@@ -200,6 +209,22 @@ def _commit(record: ImportRecord, staging: str, derived: str | None) -> str:
     return " ;\n".join(steps)
 
 
+def _commit_import(store: Store, record: ImportRecord, update: str) -> None:
+    """Run the commit; a commit whose answer was lost but which the server made counts as made."""
+    try:
+        store.update(update)
+    except EndpointError as error:
+        with contextlib.suppress(EndpointError):
+            if any(r.id == record.id for r in list_imports(store)):
+                return
+        if isinstance(error, EndpointTimeoutError):
+            raise CommitUnknownError(
+                f"{error}; the server may still commit import {record.id}: `kgtool imports` shows whether it "
+                "did (KGTOOL_TIMEOUT gives it longer)"
+            ) from None
+        raise
+
+
 def import_files(
     store: Store,
     paths: list[Path],
@@ -241,7 +266,9 @@ def import_files(
                 raise QualityFailureError(report)
             bindings = store.construct(binding_rule())
         store.bulk_add(bindings, derived)
-        store.update(_commit(record, staging, derived if bindings else None))
+        _commit_import(store, record, _commit(record, staging, derived if bindings else None))
+    except CommitUnknownError:
+        raise
     except BaseException:
         for graph in (staging, derived):
             store.drop_silently(graph)

@@ -14,6 +14,7 @@ from conftest import PREFIXES, run, run_json
 from servers import Server, free_port, start_oxigraph, start_virtuoso
 from test_import_export import INCIDENT_HEADER, write
 
+from kgtool.store.http import EndpointTimeoutError
 from kgtool.store.remote import RemoteStore
 
 pytestmark = pytest.mark.server
@@ -214,6 +215,37 @@ def test_server_refusing_a_step_is_one_line_and_changes_nothing(server, tmp_path
     monkeypatch.delenv(f"KGTOOL_{broken}_URL")
     assert snapshot(server) == before
     assert staging_graphs(server) == []
+
+
+@pytest.mark.parametrize("started", ["oxigraph"], indirect=True)
+@pytest.mark.parametrize("committed", [True, False], ids=["answer-lost", "still-committing"])
+def test_commit_without_an_answer(server, tmp_path, monkeypatch, committed):
+    """A commit the server made counts as made; one it may still make is said so, and its staging kept."""
+    real_update = RemoteStore.update
+
+    def update(store: RemoteStore, text: str) -> None:
+        if text.startswith("MOVE SILENT GRAPH <urn:kgtool:staging:"):
+            if committed:
+                real_update(store, text)
+            raise EndpointTimeoutError(store.profile.update_url, "update: no answer within 120 s")
+        real_update(store, text)
+
+    monkeypatch.setattr(RemoteStore, "update", update)
+    before = snapshot(server)
+    result = run("import", str(write(tmp_path, "incidents.csv", INCIDENTS)), "--endpoint", server.endpoint)
+    monkeypatch.undo()
+    listed = json.loads(run("imports", "--endpoint", server.endpoint, "--format", "json").stdout)
+    if committed:
+        assert result.exit_code == 0, result.stderr
+        assert [r["files"][0]["name"] for r in listed] == ["incidents.csv"]
+        assert staging_graphs(server) == []
+        return
+    assert (result.exit_code, result.stdout, listed) == (2, "", [])
+    assert result.stderr.startswith(f"kgtool: error: update: no answer within 120 s ({server.endpoint}/update); ")
+    assert "the server may still commit import " in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert snapshot(server) == before
+    assert len(staging_graphs(server)) == 2  # kept: the data and the bindings
 
 
 def test_server_down_is_one_line(tmp_path):

@@ -25,6 +25,10 @@ class EndpointError(KgtoolError):
         super().__init__(f"{what} ({_redact(url)})")
 
 
+class EndpointTimeoutError(EndpointError):
+    """The server did not answer in time: the request may have run there, or may still be running."""
+
+
 def _redact(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     host = parts.hostname or ""
@@ -96,7 +100,7 @@ class HttpClient:
                 return Response(error.code, {k.lower(): v for k, v in error.headers.items()}, b"")
             raise EndpointError(url, f"{what}: HTTP {error.code} {body}".rstrip()) from None
         except TimeoutError:
-            raise EndpointError(url, f"{what}: no answer within {self.timeout:.0f} s") from None
+            raise EndpointTimeoutError(url, f"{what}: no answer within {self.timeout:.0f} s") from None
         except urllib.error.URLError as error:
             reason = getattr(error, "reason", error)
             raise EndpointError(url, f"{what}: cannot reach the server ({reason})") from None

@@ -132,9 +132,11 @@ class RemoteStore:
         return list(self._raw_query(query))
 
     def update(self, update: str) -> None:
-        """Run a SPARQL update request."""
-        self.client.form(self.profile.update_url, [("update", update)], "update", f"{RESULTS_JSON}, */*;q=0.1")
-        self._graphs = None
+        """Run a SPARQL update request (after a failure too, the graphs are listed afresh: it may have run)."""
+        try:
+            self.client.form(self.profile.update_url, [("update", update)], "update", f"{RESULTS_JSON}, */*;q=0.1")
+        finally:
+            self._graphs = None
 
     # -- graphs -----------------------------------------------------------------------------------------------
     def count(self, graph: str) -> int:
