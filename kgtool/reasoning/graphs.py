@@ -33,3 +33,8 @@ def ontology_triples(store: EmbeddedStore) -> list[ox.Triple]:
 def ntriples(triples: Iterable[ox.Triple]) -> bytes:
     """Serialise triples as N-Triples (the format HermiT reads through owlready2)."""
     return ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def asserted_ntriples(store: EmbeddedStore) -> bytes:
+    """Return the asserted graphs as one N-Triples document (a triple in two graphs is written twice)."""
+    return b"".join(store.graph_ntriples(graph) for graph in store.graphs() if graph not in RECOMPUTED_GRAPHS)

@@ -17,14 +17,14 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from kgtool.errors import InputError
-from kgtool.reasoning.graphs import asserted_triples
-from kgtool.reasoning.terms import oxigraph_triples, rdflib_triples
+from kgtool.reasoning.graphs import asserted_ntriples
+from kgtool.reasoning.terms import RdflibTriple, oxigraph_triples, rdflib_triples, rdflib_triples_from_ntriples
 from kgtool.rules import derive_bindings
 from kgtool.sparql import read_query
 from kgtool.store import DATA_GRAPH, INFERRED_GRAPH, EmbeddedStore
@@ -104,13 +104,17 @@ def informative(triple: ox.Triple) -> bool:
     return not (predicate in _TOP_TAUTOLOGIES and isinstance(obj, ox.NamedNode) and obj.value == OWL + "Thing")
 
 
-def choose_engine(triples: Sequence[ox.Triple], requested: str = "auto") -> tuple[str, str]:
+def choose_engine(triples: Iterable[ox.Triple], requested: str = "auto") -> tuple[str, str]:
     """Return the engine to use and why: ``reasonable`` unless the graph uses a construct it does not apply."""
+    return _choose_engine({t.predicate.value for t in triples}, requested)
+
+
+def _choose_engine(predicates: set[str], requested: str) -> tuple[str, str]:
     if requested not in ENGINES:
         raise InputError(f"unknown OWL 2 RL engine {requested!r} (one of {', '.join(ENGINES)})")
     if requested != "auto":
         return requested, "chosen with --engine"
-    used = sorted({t.predicate.value for t in triples} & set(NOT_APPLIED_BY_REASONABLE))
+    used = sorted(predicates & set(NOT_APPLIED_BY_REASONABLE))
     if used:
         names = ", ".join("owl:" + iri.removeprefix(OWL) for iri in used)
         return "owlrl", f"the graph uses {names}, which reasonable does not apply"
@@ -137,45 +141,54 @@ def complete_schema(triples: Sequence[ox.Triple]) -> set[ox.Triple]:
         store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(INFERRED_GRAPH)) for t in new)
 
 
-def _new_by_reasonable(triples: Sequence[ox.Triple]) -> set[ox.Triple]:
-    """Return what reasonable (completed with the schema rules) entails beyond the given triples.
+def _new_by_reasonable(asserted: list[RdflibTriple]) -> set[ox.Triple]:
+    """Return what reasonable (completed with the schema rules) entails beyond the asserted triples.
 
     The reasoner returns its whole closure as rdflib terms; the asserted triples are taken out before the
     rest is converted back (at 1M triples that converts 0.2M triples instead of 1.2M).
     """
     import reasonable
 
-    schema = complete_schema(triples)
-    converted = rdflib_triples(triples)
+    known = set(asserted)
+    schema_triples = [t for t in asserted if str(t[1]) in SCHEMA_PREDICATES]
+    schema = list(complete_schema(list(oxigraph_triples(schema_triples))))
+    schema_rdflib = rdflib_triples(schema)
     reasoner = reasonable.PyReasoner()
-    reasoner.from_graph([*converted, *rdflib_triples(schema)])
-    asserted = set(converted)
-    return set(oxigraph_triples(t for t in reasoner.reason() if t not in asserted)) | (schema - set(triples))
+    reasoner.from_graph([*asserted, *schema_rdflib])
+    new = set(oxigraph_triples(t for t in reasoner.reason() if t not in known))
+    return new | {t for t, converted in zip(schema, schema_rdflib, strict=True) if converted not in known}
 
 
-def _new_by_owlrl(triples: Sequence[ox.Triple]) -> set[ox.Triple]:
-    """Return what owlrl entails beyond the given triples."""
+def _new_by_owlrl(asserted: list[RdflibTriple]) -> set[ox.Triple]:
+    """Return what owlrl entails beyond the asserted triples."""
     import owlrl
     import rdflib
 
     # rdflib logs a traceback for each ill-typed literal; the data-quality shapes report those values.
     logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
-    converted = rdflib_triples(triples)
     graph = rdflib.Graph()
-    for triple in converted:
+    for triple in asserted:
         graph.add(triple)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
-    asserted = set(converted)
-    return set(oxigraph_triples(t for t in graph if t not in asserted))
+    known = set(asserted)
+    return set(oxigraph_triples(t for t in graph if t not in known))
 
 
 def infer(triples: Sequence[ox.Triple], engine: str = "auto") -> Inference:
     """Compute the OWL 2 RL inferences of the triples that are not asserted (and not trivial)."""
-    chosen, why = choose_engine(triples, engine)
+    return _infer(rdflib_triples(dict.fromkeys(triples)), engine)
+
+
+def infer_from_store(store: EmbeddedStore, engine: str = "auto") -> Inference:
+    """Compute the OWL 2 RL inferences of the store's asserted graphs (as ``infer``, read from the engine's dump)."""
+    return _infer(rdflib_triples_from_ntriples(asserted_ntriples(store)), engine)
+
+
+def _infer(asserted: list[RdflibTriple], engine: str) -> Inference:
+    chosen, why = _choose_engine({str(t[1]) for t in asserted}, engine)
     start = time.perf_counter()
-    new = _new_by_reasonable(triples) if chosen == "reasonable" else _new_by_owlrl(triples)
-    asserted = set(triples)
-    inferred = [t for t in new if t not in asserted and informative(t)]
+    new = _new_by_reasonable(asserted) if chosen == "reasonable" else _new_by_owlrl(asserted)
+    inferred = [t for t in new if informative(t)]
     kept = sorted(
         (t for t in inferred if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)),
         key=str,
@@ -195,7 +208,7 @@ def materialise(store: EmbeddedStore, engine: str = "auto") -> Inference:
 
     The store's derived bindings are recomputed afterwards, since the rules now see the inferred triples too.
     """
-    inference = infer(asserted_triples(store), engine)
+    inference = infer_from_store(store, engine)
     store.replace_graph(INFERRED_GRAPH, inference.triples)
     derive_bindings(store)
     store.flush()

@@ -136,6 +136,10 @@ class EmbeddedStore:
         name = ox.NamedNode(graph) if graph is not None else None
         return list(self._store.quads_for_pattern(None, None, None, name))
 
+    def graph_ntriples(self, graph: str) -> bytes:
+        """Return one named graph as N-Triples, written by the engine (no Python object per triple)."""
+        return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
+
     def graphs(self) -> list[str]:
         """Return the IRIs of the named graphs, sorted."""
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))

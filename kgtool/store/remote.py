@@ -222,6 +222,11 @@ class RemoteStore:
             quads += [ox.Quad(t.subject, t.predicate, t.object, node) for t in triples]
         return quads
 
+    def graph_ntriples(self, graph: str) -> bytes:
+        """Return one of kgtool's graphs as N-Triples."""
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in self.quads(graph)]
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
     def extend(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads, graph by graph, each through a checked temporary graph."""
         by_graph: dict[str, list[ox.Triple]] = {}

@@ -23,14 +23,18 @@ def _unescape(match: re.Match) -> str:
     return _CHARACTER_ESCAPES.get(char, char)
 
 
+def unescape(text: str) -> str:
+    """Return a Turtle / N-Triples string body with its escapes (``\\n``, ``\\u00e9``, ...) decoded."""
+    return _ESCAPE.sub(_unescape, text) if "\\" in text else text
+
+
 def term_value(cell: str) -> str:
     """Return the lexical value of one TSV cell: an IRI, a blank node id, a literal's lexical form."""
     first = cell[0]
     if first == "<":
         return cell[1:-1]
     if first == '"':
-        lexical = cell[1 : cell.rindex('"')]
-        return _ESCAPE.sub(_unescape, lexical) if "\\" in lexical else lexical
+        return unescape(cell[1 : cell.rindex('"')])
     if cell.startswith("_:"):
         return cell[2:]
     return cell  # an abbreviated number or boolean: its lexical form as written
