@@ -32,23 +32,27 @@ def context() -> dict[str, str]:
     return json.loads(path.read_text(encoding="utf-8"))["@context"]
 
 
-def _term_key(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph) -> tuple:
-    if isinstance(term, ox.DefaultGraph):
-        return (0, "", "", "")
+def _term_key(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph) -> str:
+    # Kind first (default graph, IRI, blank node, literal), then the value; a literal's datatype and language
+    # follow its value. One flat string per quad sorts several times faster than nested tuples (1M quads).
     if isinstance(term, ox.NamedNode):
-        return (1, term.value, "", "")
+        return "1" + term.value
+    if isinstance(term, ox.Literal):
+        return f"3{term.value}\x01{term.datatype.value if term.datatype else ''}\x01{term.language or ''}"
     if isinstance(term, ox.BlankNode):
-        return (2, term.value, "", "")
-    return (3, term.value, term.datatype.value if term.datatype else "", term.language or "")
+        return "2" + term.value
+    return "0"
 
 
-def _quad_key(quad: ox.Quad) -> tuple:
+def _quad_key(quad: ox.Quad) -> str:
     predicate = quad.predicate.value
-    return (
-        _term_key(quad.graph_name),
-        _term_key(quad.subject),
-        (predicate != RDF_TYPE, predicate),
-        _term_key(quad.object),
+    return "\x00".join(
+        (
+            _term_key(quad.graph_name),
+            _term_key(quad.subject),
+            "0" if predicate == RDF_TYPE else "1" + predicate,
+            _term_key(quad.object),
+        )
     )
 
 
@@ -69,7 +73,7 @@ def select_quads(store: EmbeddedStore, graph: str | None, output_format: str) ->
             raise InputError(f"no graph {graph!r} in the store (graphs: {known})")
         quads = store.quads(graph)
     else:
-        quads = [q for q in store.quads() if q.graph_name.value not in RECOMPUTED_GRAPHS]
+        quads = [q for name in store.graphs() if name not in RECOMPUTED_GRAPHS for q in store.quads(name)]
     if output_format not in QUAD_FORMATS:
         default = ox.DefaultGraph()
         quads = [ox.Quad(q.subject, q.predicate, q.object, default) for q in quads]
@@ -115,13 +119,13 @@ def serialize(quads: list[ox.Quad], output_format: str) -> bytes:
         return jsonld(quads)
     prefixes = dict(context())
     if output_format == "turtle":
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        triples = [q.triple for q in quads]
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
     if output_format == "trig":
         return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
     if output_format == "nq":
         return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    triples = [q.triple for q in quads]
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
