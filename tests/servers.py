@@ -6,6 +6,7 @@ themselves by what they push (kgtool replaces only its own graphs).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -234,3 +235,19 @@ class SilentServer:
         for connection in self.connections:
             connection.close()
         self.sock.close()
+
+
+ALL_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def server_graphs(server: Server) -> list[str]:
+    """Every graph on the server that kgtool made (its own and its temporary ones), asked without a dataset.
+
+    Not through `kgtool query`, whose dataset is kgtool's own graphs: a temporary graph left behind would not show.
+    """
+    from kgtool.store.remote import RESULTS_JSON, RemoteStore
+
+    remote = RemoteStore.connect(server.endpoint, server.profile)
+    answer = remote.client.form(remote.profile.query_url, [("query", ALL_GRAPHS)], "query", RESULTS_JSON)
+    graphs = [row["g"]["value"] for row in json.loads(answer.body)["results"]["bindings"]]
+    return sorted(g for g in graphs if g.startswith(("https://w3id.org/kgtool/", "urn:kgtool:")))

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import PREFIXES, run, run_json
-from servers import Server, free_port, start_oxigraph, start_virtuoso
+from servers import Server, free_port, server_graphs, start_oxigraph, start_virtuoso
 from test_import_export import INCIDENT_HEADER, write
 
 from kgtool.store.http import EndpointTimeoutError
@@ -51,8 +51,6 @@ UNSOURCED = (
     + "inc:unsourced a kgo:ForcedReturn ; kgo:returningState state:CHN ; kgo:destinationState state:PRK ;\n"
     + '    kgo:startDate "2024-01-01"^^xsd:date .\n'
 )
-ALL_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-RESULTS_JSON = "application/sparql-results+json"
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
@@ -69,19 +67,11 @@ def started(request, tmp_path_factory) -> Iterator[Server]:
             server.stop()
 
 
-def _graphs(server: Server) -> list[str]:
-    """Every graph on the server that kgtool made (its own and its temporary ones), asked without a dataset."""
-    remote = RemoteStore.connect(server.endpoint, server.profile)
-    answer = remote.client.form(remote.profile.query_url, [("query", ALL_GRAPHS)], "query", RESULTS_JSON)
-    graphs = [row["g"]["value"] for row in json.loads(answer.body)["results"]["bindings"]]
-    return sorted(g for g in graphs if g.startswith(("https://w3id.org/kgtool/", "urn:kgtool:")))
-
-
 @pytest.fixture
 def server(started: Server) -> Server:
     """The server holding exactly the bundled graph (pushed afresh), with no import."""
     remote = RemoteStore.connect(started.endpoint, started.profile)
-    for graph in _graphs(started):
+    for graph in server_graphs(started):
         remote.update(f"DROP SILENT GRAPH <{graph}>")
     result = run("push", "--endpoint", started.endpoint)
     assert result.exit_code == 0, result.stderr
@@ -95,7 +85,7 @@ def snapshot(server: Server) -> str:
 
 
 def staging_graphs(server: Server) -> list[str]:
-    return [g for g in _graphs(server) if g.startswith("urn:kgtool:")]
+    return [g for g in server_graphs(server) if g.startswith("urn:kgtool:")]
 
 
 def file_records(*args: str) -> list[list[tuple]]:
