@@ -51,7 +51,7 @@ def check(
             codes = known_states(store)
             if state not in codes:
                 raise InputError(f"unknown State code {state!r} for --state (known: {', '.join(codes)})")
-        result = run_check(store, state)
+        result = run_check(store.working_copy(), state)
     if output_format == "json":
         document = {
             "findings": result.findings,

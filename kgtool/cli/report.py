@@ -48,7 +48,7 @@ def report(state: str | None, source: StoreSource, output: Path) -> None:
     else:
         origin = "the bundled graph"
     with open_store((), source) as store:
-        html = build_report(store, state, origin=origin)
+        html = build_report(store.working_copy(), state, origin=origin)
     if str(output) == "-":
         click.echo(html, nl=False)
         return

@@ -54,7 +54,7 @@ def validate(paths: tuple[Path, ...], source: StoreSource, output_format: str, o
             raise click.exceptions.Exit(EXIT_FAILED)
         return
     with open_store(paths, source) as store:
-        report = validate_store(store)
+        report = validate_store(store.working_copy())
     if output_format == "json":
         document = {
             "conforms": report.conforms,

@@ -41,12 +41,26 @@ class EmbeddedStore:
     """A pyoxigraph store. ``path=None`` keeps everything in memory."""
 
     def __init__(self, path: Path | None = None) -> None:
+        self.on_disk = path is not None
         try:
             self._store = ox.Store(str(path)) if path is not None else ox.Store()
         except OSError as error:
             if "lock" in str(error).lower():
                 raise InputError("the store is in use by another kgtool process", str(path)) from None
             raise
+
+    def working_copy(self) -> EmbeddedStore:
+        """Return a store to run many read-only queries on: itself in memory, an in-memory copy of a disk store.
+
+        pyoxigraph answers queries on its disk store (RocksDB) about ten times slower than in memory; for a whole
+        check of a 1M-triple store, copying it first (the engine dumps and loads N-Quads) costs far less than it
+        saves. Memory: about 400 MB per million triples.
+        """
+        if not self.on_disk:
+            return self
+        copy = EmbeddedStore()
+        copy._store.load(self._store.dump(format=ox.RdfFormat.N_QUADS) or b"", format=ox.RdfFormat.N_QUADS)
+        return copy
 
     def close(self) -> None:
         """Release the store (and its lock on disk); the object is unusable afterwards."""

@@ -222,6 +222,10 @@ class RemoteStore:
             quads += [ox.Quad(t.subject, t.predicate, t.object, node) for t in triples]
         return quads
 
+    def working_copy(self) -> RemoteStore:
+        """Return itself: queries run on the server, nothing is downloaded to evaluate them."""
+        return self
+
     def graph_ntriples(self, graph: str) -> bytes:
         """Return one of kgtool's graphs as N-Triples."""
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in self.quads(graph)]
