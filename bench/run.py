@@ -269,9 +269,9 @@ def report(table: list[dict], csv_rows: dict | None, args: argparse.Namespace) -
         f"- method: `python bench/run.py --sizes {' '.join(map(str, args.sizes))} --repeat {args.repeat} "
         f"--plain-timeout {args.plain_timeout:.0f}`; each cell is the median (and min) of {args.repeat} runs in "
         "separate processes and the peak RSS of the task's process; the plain rdflib + pyshacl way runs once from "
-        f"100k triples on, is stopped after the timeout, and is not run above {args.plain_max_size:,} triples. Graphs come from `bench/generate.py` (seed 42), which also "
-        "computes the findings kgtool must report; every run checks kgtool's answers against them and against "
-        "pyshacl's where pyshacl finished.",
+        f"100k triples on, is stopped after the timeout, and is not run above {args.plain_max_size:,} triples. "
+        "Graphs come from `bench/generate.py` (seed 42), which also computes the findings kgtool must report; "
+        "every run checks kgtool's answers against them and against pyshacl's where pyshacl finished.",
         "",
     ]
     for row in table:
