@@ -13,7 +13,7 @@ measures, each step as a cold `kgtool` process under `/usr/bin/time` (wall time,
 The check JSON of every server must equal the embedded one exactly, and the number of findings what the generator
 computed (bundled graph: 7; the store: the file's findings plus the bundled graph's 7). Any mismatch fails the run
 (exit 1) after the results are written. Every step has a timeout and is recorded as "did not finish in N s";
-failures are recorded with their message. Servers are stopped at the end, also on failure. Writes
+failures are recorded with their message. Each server is stopped after its measurements, also on failure. Writes
 bench/RESULTS-servers.md.
 
     python bench/servers.py --sizes 10000 --repeat 1          # smoke
@@ -129,6 +129,14 @@ def describe(outcome: dict) -> str:
     return f"{outcome['seconds']:.2f} s, {outcome['rss_mb']:.0f} MB"
 
 
+def short_error(message: str) -> str:
+    """Shorten an error for a table cell (the failures list keeps it whole): no exit code, URL or query text."""
+    text = re.sub(r"^exit \d+: (kgtool: error: )?", "", message)
+    text = re.sub(r"urn:kgtool:upload:\w+:\d+", "(temporary graph)", text)
+    text = re.sub(r" \(https?://[^ )]*\)$", "", text.split("  SPARQL query:")[0].strip())
+    return text[:200].replace("|", "/")
+
+
 def cell(entry: dict | None) -> str:
     """Format a table cell: median, min and peak RSS; or the timeout, the error, or a dash."""
     if entry is None:
@@ -136,7 +144,7 @@ def cell(entry: dict | None) -> str:
     if "timeout" in entry:
         return f"did not finish in {entry['timeout']:g} s"
     if "error" in entry:
-        return f"error: {entry['error'].replace('|', '/')}"
+        return f"error: {short_error(entry['error'])}"
     if "skipped" in entry:
         return f"not run ({entry['skipped']})"
     return f"{entry['median']:.2f} s (min {entry['min']:.2f}), {entry['rss_mb']:.0f} MB"
