@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from kgtool.describe import counts_of, describe_items, select_for, sources_of, value
+from kgtool.describe import counts_of, describe_items, select_for, select_for_rows, sources_of, value
 from kgtool.rules import RuleHit, compliance_rules, evaluate_constraint
-from kgtool.sparql import read_query, with_values
+from kgtool.sparql import read_query
 from kgtool.store import EmbeddedStore
 from kgtool.validate import QualityReport, constraint_results, quality_report
 
@@ -48,10 +48,7 @@ class _Sources:
 def _positions(
     store: EmbeddedStore, pairs: set[tuple[str, str]], sources: _Sources
 ) -> dict[str, dict[str, dict[str, Any]]]:
-    if not pairs:
-        return {}
-    query = with_values(read_query("check/contested-by.rq"), ["state", "item"], sorted(pairs))
-    rows = store.select_values(query)
+    rows = select_for_rows(store, "check/contested-by.rq", ["state", "item"], pairs)
     by_state_item: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for row in rows:
         position = value(row, "position")

@@ -41,11 +41,23 @@ def select_for(store: EmbeddedStore, relative: str, variable: str, iris: set[str
 
     Rows hold lexical values (``store.select_values``).
     """
-    if not iris:
+    return select_for_rows(store, relative, [variable], {(iri,) for iri in iris})
+
+
+def select_for_rows(
+    store: EmbeddedStore, relative: str, variables: list[str], keys: set[tuple[str, ...]]
+) -> list[ValueRow]:
+    """Run a query of ``queries/`` for the given combinations of IRIs only, as ``select_for`` does for one.
+
+    Above ``VALUES_LIMIT`` combinations the query runs once unrestricted and is filtered here (a large VALUES
+    block is slow on engines, and Virtuoso refuses one whose SQL exceeds 10,000 lines: SP031).
+    """
+    if not keys:
         return []
-    if len(iris) > VALUES_LIMIT:
-        return [row for row in store.select_values(read_query(relative)) if row.get(variable) in iris]
-    return store.select_values(with_values(read_query(relative), [variable], ([iri] for iri in sorted(iris))))
+    if len(keys) > VALUES_LIMIT:
+        rows = store.select_values(read_query(relative))
+        return [row for row in rows if tuple(row.get(v) for v in variables) in keys]
+    return store.select_values(with_values(read_query(relative), variables, sorted(keys)))
 
 
 def sources_of(store: EmbeddedStore, nodes: set[str]) -> dict[str, list[dict[str, Any]]]:

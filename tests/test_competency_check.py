@@ -167,3 +167,14 @@ def test_json_has_stable_keys(bundled_check):
         ("PRK", "1981-12-14"),
         ("PRK", "1981-12-14"),
     ]
+
+
+def test_findings_are_the_same_when_describing_queries_run_unrestricted(bundled_check, monkeypatch):
+    # Above VALUES_LIMIT nodes (or State-item pairs) the describing queries run once and are filtered in Python.
+    from kgtool import describe
+    from kgtool.check import run_check
+
+    monkeypatch.setattr(describe, "VALUES_LIMIT", 0)
+    store = bundled_store()
+    derive_bindings(store)
+    assert run_check(store).findings == bundled_check["findings"]
