@@ -1,4 +1,4 @@
-"""A small HTTP client for SPARQL servers: form-encoded POSTs, basic or digest auth, clear errors.
+"""A small HTTP client for SPARQL servers: form-encoded POSTs, basic or digest auth sent up front, clear errors.
 
 One client serves the SPARQL 1.1 Protocol (query, update) and the Graph Store HTTP Protocol with the same
 authentication, timeouts and error messages. Credentials come from ``KGTOOL_USER``/``KGTOOL_PASSWORD`` or
@@ -7,6 +7,7 @@ authentication, timeouts and error messages. Credentials come from ``KGTOOL_USER
 
 from __future__ import annotations
 
+import base64
 import netrc
 import os
 import urllib.error
@@ -15,6 +16,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from kgtool.errors import KgtoolError
+from kgtool.store.digest import Challenge, DigestAuth, parse_challenge
 
 
 class EndpointError(KgtoolError):
@@ -62,20 +64,39 @@ def credentials(url: str) -> tuple[str, str] | None:
     return (login, secret or "") if login else None
 
 
+#: A body up to this size may go out before the server's digest challenge is known (it is sent again, signed, if
+#: refused); a larger one waits for a small signed request first, so it is never sent unauthenticated.
+SMALL_BODY = 64 * 1024
+_UNAUTHORISED = "HTTP 401 (check KGTOOL_USER/KGTOOL_PASSWORD or ~/.netrc)"
+
+
+class _RefusedError(Exception):
+    """A 401 answer, with the digest challenge it carried (internal: becomes an EndpointError or a retry)."""
+
+    def __init__(self, challenge: Challenge | None) -> None:
+        self.challenge = challenge
+
+
 class HttpClient:
-    """Sends requests to one server with its auth scheme ('basic', 'digest' or None)."""
+    """Sends requests to one server with its auth scheme ('basic', 'digest' or None).
+
+    Credentials go with every request, computed here: basic auth from the first request on; digest auth from the
+    server's first challenge on, which a small request fetches before any large body is sent (``SMALL_BODY``).
+    A request refused because its nonce went stale is signed afresh and sent once more.
+    """
 
     def __init__(self, auth_url: str, auth: str | None, timeout: float = 60.0) -> None:
         self.timeout = timeout
-        handlers: list[urllib.request.BaseHandler] = []
+        self.auth_url = auth_url
         found = credentials(auth_url) if auth else None
-        if found is not None:
-            manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            parts = urllib.parse.urlsplit(auth_url)
-            manager.add_password(None, f"{parts.scheme}://{parts.netloc}/", *found)
-            handler = urllib.request.HTTPDigestAuthHandler if auth == "digest" else urllib.request.HTTPBasicAuthHandler
-            handlers.append(handler(manager))
-        self.opener = urllib.request.build_opener(*handlers)
+        self._basic: str | None = None
+        self._digest: DigestAuth | None = None
+        if found is not None and auth == "digest":
+            self._digest = DigestAuth(*found)
+        elif found is not None:
+            user, password = found
+            self._basic = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        self.opener = urllib.request.build_opener()
 
     def request(
         self,
@@ -85,22 +106,57 @@ class HttpClient:
         data: bytes | None = None,
         headers: dict[str, str] | None = None,
         ok: tuple[int, ...] = (200, 201, 204),
+        timeout: float | None = None,
     ) -> Response:
-        """Send one request; any failure is an EndpointError naming the endpoint and ``what`` failed."""
-        request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+        """Send one request; any failure is an EndpointError naming the endpoint and ``what`` failed.
+
+        ``timeout`` (seconds) replaces the client's for this request.
+        """
+        if self._digest is not None and not self._digest.ready and data is not None and len(data) > SMALL_BODY:
+            # Learn the server's nonce with a small request, so the large body goes out signed.
+            self.form(self.auth_url, [("query", "ASK {}")], what, "application/sparql-results+json")
+        for attempt in (1, 2):
+            request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+            sent_nonce = self._authorise(request, url, what)
+            try:
+                return self._send(request, url, what, ok, self.timeout if timeout is None else timeout)
+            except _RefusedError as refused:
+                if attempt == 1 and self._digest is not None and self._digest.renew(refused.challenge, sent_nonce):
+                    continue
+                raise EndpointError(url, f"{what}: {_UNAUTHORISED}") from None
+        raise AssertionError("unreachable")
+
+    def _authorise(self, request: urllib.request.Request, url: str, what: str) -> str | None:
+        """Add the Authorization header, if there are credentials; return the digest nonce it uses."""
+        if self._basic is not None:
+            request.add_header("Authorization", self._basic)
+        if self._digest is None:
+            return None
         try:
-            with self.opener.open(request, timeout=self.timeout) as reply:
+            header, nonce = self._digest.authorization(request.get_method(), request.selector)
+        except ValueError as error:
+            raise EndpointError(url, f"{what}: {error}") from None
+        if header is not None:
+            request.add_header("Authorization", header)
+        return nonce
+
+    def _send(
+        self, request: urllib.request.Request, url: str, what: str, ok: tuple[int, ...], timeout: float
+    ) -> Response:
+        try:
+            with self.opener.open(request, timeout=timeout) as reply:
                 response = Response(reply.status, {k.lower(): v for k, v in reply.headers.items()}, reply.read())
         except urllib.error.HTTPError as error:
             body = error.read()[:300].decode("utf-8", "replace").strip().replace("\n", " ")
-            if error.code in (401, 403):
-                hint = "check KGTOOL_USER/KGTOOL_PASSWORD or ~/.netrc" if error.code == 401 else "permission denied"
-                raise EndpointError(url, f"{what}: HTTP {error.code} ({hint})") from None
+            if error.code == 401:
+                raise _RefusedError(parse_challenge(error.headers.get("WWW-Authenticate"))) from None
+            if error.code == 403:
+                raise EndpointError(url, f"{what}: HTTP 403 (permission denied)") from None
             if error.code in ok:
                 return Response(error.code, {k.lower(): v for k, v in error.headers.items()}, b"")
             raise EndpointError(url, f"{what}: HTTP {error.code} {body}".rstrip()) from None
         except TimeoutError:
-            raise EndpointTimeoutError(url, f"{what}: no answer within {self.timeout:.0f} s") from None
+            raise EndpointTimeoutError(url, f"{what}: no answer within {timeout:.0f} s") from None
         except urllib.error.URLError as error:
             reason = getattr(error, "reason", error)
             raise EndpointError(url, f"{what}: cannot reach the server ({reason})") from None
@@ -110,8 +166,10 @@ class HttpClient:
             raise EndpointError(url, f"{what}: unexpected HTTP {response.status}")
         return response
 
-    def form(self, url: str, fields: list[tuple[str, str]], what: str, accept: str) -> Response:
+    def form(
+        self, url: str, fields: list[tuple[str, str]], what: str, accept: str, timeout: float | None = None
+    ) -> Response:
         """POST a form (``application/x-www-form-urlencoded``), the one way every server accepts."""
         body = urllib.parse.urlencode(fields).encode("utf-8")
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
-        return self.request("POST", url, what, body, headers)
+        return self.request("POST", url, what, body, headers, timeout=timeout)
