@@ -261,38 +261,13 @@ def measure_size(size: str, args: argparse.Namespace, failures: list[str]) -> di
     return result
 
 
-def isql(server, script: str, timeout: float) -> str:
-    """Run SQL statements on a Virtuoso server as dba through isql; return what it printed."""
-    ini = (server.directory / "virtuoso.ini").read_text()
-    sql_port = re.search(r"\[Parameters\]\nServerPort = 127\.0\.0\.1:(\d+)", ini).group(1)
-    program = shutil.which("isql-vt") or shutil.which("isql")
-    if program is None:
-        raise RuntimeError("isql-vt (Debian virtuoso-opensource) is not installed")
-    completed = subprocess.run(
-        [program, f"127.0.0.1:{sql_port}", "dba", "dba"],
-        input=script,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=True,
-    )
-    if "*** Error" in completed.stdout + completed.stderr:
-        raise RuntimeError(f"isql: {(completed.stdout + completed.stderr).strip()[-500:]}")
-    return completed.stdout
-
-
-def grant_anonymous_updates(server) -> None:
-    """Let Virtuoso's unauthenticated endpoints write (``GRANT SPARQL_UPDATE TO "SPARQL"``)."""
-    isql(server, 'GRANT SPARQL_UPDATE TO "SPARQL";\n', 60)
-
-
 def bulk_load(server, store: Path, timeout: float) -> float:
     """Load every graph of a disk store with Virtuoso's own bulk loader (the way around a failed push); seconds."""
     start = time.perf_counter()
     directory = server.directory / "load"
     directory.mkdir()
     ox.Store.read_only(str(store)).dump(directory / "kgtool.nq", format=ox.RdfFormat.N_QUADS)
-    output = isql(
+    output = servers.isql(
         server,
         f"ld_dir('{directory}', 'kgtool.nq', 'urn:kgtool:bench:unused');\nrdf_loader_run();\ncheckpoint;\n"
         "SELECT 'FAILED=' || CAST(COUNT(*) AS VARCHAR) FROM DB.DBA.LOAD_LIST "
@@ -313,7 +288,7 @@ def backends(name: str, server, env: dict[str, str]) -> list[tuple[dict, dict[st
     """
     if name == "oxigraph":
         return [({"backend": "oxigraph server"}, env)]
-    grant_anonymous_updates(server)
+    servers.grant_anonymous_updates(server)
     return [
         ({"backend": "virtuoso server, dba (digest auth)"}, dict(env, KGTOOL_USER="dba", KGTOOL_PASSWORD="dba")),
         ({"backend": "virtuoso server, no credentials (SPARQL_UPDATE granted)"}, env),
@@ -368,7 +343,7 @@ def measure_servers(
                     if any("timeout" in row["push"] for row, _ in measured):
                         server.stop()
                         server = start_server(name, Path(scratch) / f"{name}-restarted", args)
-                        grant_anonymous_updates(server)
+                        servers.grant_anonymous_updates(server)
                         note = " on a restarted server"
                     seconds = bulk_load(server, store, args.timeout)
                     print(f"  bulk load into {name}{note}: {seconds:.2f} s", flush=True)

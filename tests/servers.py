@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +50,8 @@ MaxDirtyBuffers = 15000
 DirsAllowed = ., {dir}
 ThreadCleanupInterval = 0
 ResourcesCleanupInterval = 0
+; The default (50 MB) aborts the MOVE that replaces a 1M-triple graph (SR325); 250 MB was enough for it.
+TransactionAfterImageLimit = 1000000000
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
@@ -154,16 +158,22 @@ def start_virtuoso(directory: Path) -> Server:
 
 
 class FaultyProxy:
-    """An HTTP proxy in front of a server that answers 500 to the Nth PUT (a failure in the middle of a push)."""
+    """An HTTP proxy in front of a server that answers 500 to the Nth upload (a failure in the middle of a push).
 
-    def __init__(self, upstream: str, fail_put: int) -> None:
+    An upload is a PUT or POST of N-Triples (Graph Store Protocol); queries and updates pass. ``statuses`` holds
+    the status of every upload, in order (401 for one sent before a digest challenge was known, then sent again).
+    """
+
+    def __init__(self, upstream: str, fail_upload: int) -> None:
         import http.server
         import threading
 
         proxy = self
-        self.upstream = upstream.rstrip("/")
-        self.fail_put = fail_put
-        self.puts = 0
+        parts = urllib.parse.urlsplit(upstream)
+        self.upstream = f"{parts.scheme}://{parts.netloc}"
+        self.fail_upload = fail_upload
+        self.uploads = 0
+        self.statuses: list[int] = []
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def log_message(self, *args: object) -> None:
@@ -172,9 +182,11 @@ class FaultyProxy:
             def _forward(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
-                if self.command == "PUT":
-                    proxy.puts += 1
-                    if proxy.puts == proxy.fail_put:
+                upload = self.headers.get("Content-Type", "").startswith("application/n-triples")
+                if upload:
+                    proxy.uploads += 1
+                    if proxy.uploads == proxy.fail_upload:
+                        proxy.statuses.append(500)
                         self.send_response(500)
                         self.send_header("Content-Length", "0")
                         self.end_headers()
@@ -188,6 +200,8 @@ class FaultyProxy:
                         status, reply_headers, data = reply.status, reply.headers, reply.read()
                 except urllib.error.HTTPError as error:
                     status, reply_headers, data = error.code, error.headers, error.read()
+                if upload:
+                    proxy.statuses.append(status)
                 self.send_response(status)
                 for key, value in reply_headers.items():
                     if key.lower() not in ("transfer-encoding", "connection", "content-length"):
@@ -200,7 +214,9 @@ class FaultyProxy:
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        #: The upstream URL (its path kept) through the proxy.
+        self.endpoint = self.url + parts.path
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
 
     def close(self) -> None:
@@ -235,6 +251,31 @@ class SilentServer:
         for connection in self.connections:
             connection.close()
         self.sock.close()
+
+
+def isql(server: Server, script: str, timeout: float = 60) -> str:
+    """Run SQL statements on a Virtuoso server as dba through isql; return what it printed."""
+    ini = (server.directory / "virtuoso.ini").read_text()
+    sql_port = re.search(r"\[Parameters\]\nServerPort = 127\.0\.0\.1:(\d+)", ini).group(1)
+    program = shutil.which("isql-vt") or shutil.which("isql")
+    if program is None:
+        raise RuntimeError("isql-vt (Debian virtuoso-opensource) is not installed")
+    completed = subprocess.run(
+        [program, f"127.0.0.1:{sql_port}", "dba", "dba"],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
+    )
+    if "*** Error" in completed.stdout + completed.stderr:
+        raise RuntimeError(f"isql: {(completed.stdout + completed.stderr).strip()[-500:]}")
+    return completed.stdout
+
+
+def grant_anonymous_updates(server: Server) -> None:
+    """Let Virtuoso's unauthenticated endpoints write (``GRANT SPARQL_UPDATE TO "SPARQL"``)."""
+    isql(server, 'GRANT SPARQL_UPDATE TO "SPARQL";\n')
 
 
 ALL_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"

@@ -23,10 +23,12 @@ from kgtool.store.remote import RemoteStore
 def push(endpoint: str | None, profile: str, store_location: Path | None) -> None:
     """Upload the project's named graphs to a SPARQL 1.1 server, replacing those graphs and nothing else.
 
-    Each graph goes to a temporary graph first and is moved into place only when every upload is complete,
-    so a failed push leaves each graph in its old or its new version. Afterwards the triple count of every
-    graph is checked on the server. Credentials come from KGTOOL_USER/KGTOOL_PASSWORD or ~/.netrc (never from
-    arguments); the profile (oxigraph, virtuoso, generic) holds the server's endpoints and quirks.
+    Each graph goes to a temporary graph first (in parts of 50,000 triples) and is moved into place only when
+    every upload is complete, so a failed push leaves each graph in its old or its new version. Afterwards the
+    triple count of every graph is checked on the server. A request may take KGTOOL_TIMEOUT seconds (120), the
+    move of a graph into place 0.5 s per thousand triples if that is longer. Credentials come from
+    KGTOOL_USER/KGTOOL_PASSWORD or ~/.netrc (never from arguments); the profile (oxigraph, virtuoso, generic)
+    holds the server's endpoints and quirks.
 
     \b
     Example:
@@ -38,7 +40,7 @@ def push(endpoint: str | None, profile: str, store_location: Path | None) -> Non
     remote = RemoteStore.connect(endpoint, profile)
     start = time.perf_counter()
     with open_store((), store_location) as local:
-        total = sum(len(local.quads(g)) for g in local.graphs())
+        total = sum(local.count(g) for g in local.graphs())
         if sys.stderr.isatty() and total > 100_000:
             with click.progressbar(length=total, label="pushing", file=sys.stderr) as bar:
                 pushed = push_graphs(local, remote, bar.update)

@@ -17,7 +17,7 @@ import re
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -26,6 +26,7 @@ from kgtool.errors import InputError
 from kgtool.formats.rdf_files import parse_triples
 from kgtool.sparql import strip_comments
 from kgtool.store.http import EndpointError, HttpClient
+from kgtool.store.parts import upload_parts
 from kgtool.store.profiles import Profile, profile_for
 from kgtool.store.values import ValueRow
 
@@ -131,10 +132,14 @@ class RemoteStore:
         """Run a CONSTRUCT and return its triples."""
         return list(self._raw_query(query))
 
-    def update(self, update: str) -> None:
-        """Run a SPARQL update request (after a failure too, the graphs are listed afresh: it may have run)."""
+    def update(self, update: str, timeout: float | None = None) -> None:
+        """Run a SPARQL update request (after a failure too, the graphs are listed afresh: it may have run).
+
+        ``timeout`` (seconds) replaces the store's for this request (a long ``MOVE``).
+        """
         try:
-            self.client.form(self.profile.update_url, [("update", update)], "update", f"{RESULTS_JSON}, */*;q=0.1")
+            accept = f"{RESULTS_JSON}, */*;q=0.1"
+            self.client.form(self.profile.update_url, [("update", update)], "update", accept, timeout)
         finally:
             self._graphs = None
 
@@ -157,12 +162,34 @@ class RemoteStore:
         )
         self._graphs = None
 
+    def upload(
+        self,
+        graph: str,
+        triples: Sequence[ox.Triple],
+        replace: bool = True,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Upload triples to a named graph in parts of bounded size (``kgtool.store.parts``), reporting each part.
+
+        With ``replace`` the first part replaces the graph (``PUT``) and the others are added (``POST``);
+        otherwise every part is added. Triples linked through blank nodes travel in one part, so the server
+        holds the same graph as one upload would give it. A failure can leave some parts uploaded: upload to a
+        graph no one else sees (a temporary one) and drop it on failure.
+        """
+        for index, part in enumerate(upload_parts(triples)):
+            method = "PUT" if replace and index == 0 else "POST"
+            data = ox.serialize(part, format=ox.RdfFormat.N_TRIPLES) or b""
+            if data or method == "PUT":
+                self.put_graph(graph, data, method)
+            if progress is not None:
+                progress(len(part))
+
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         """Replace a named graph: upload to a temporary graph, check it, then move it in one update."""
         triples = list(triples)
         temporary = f"urn:kgtool:upload:{uuid.uuid4().hex}"
-        self.put_graph(temporary, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
         try:
+            self.upload(temporary, triples)
             if self.count(temporary) != len(set(triples)):
                 raise EndpointError(self.profile.graph_store_url, f"upload of graph {graph}: triple count differs")
             self.update(f"MOVE SILENT GRAPH {ox.NamedNode(temporary)} TO GRAPH {ox.NamedNode(graph)}")
@@ -184,10 +211,8 @@ class RemoteStore:
         self.bulk_add(parse_triples(source, fmt), graph)
 
     def bulk_add(self, triples: Iterable[ox.Triple], graph: str) -> None:
-        """Add triples to a named graph in one upload (nothing is sent if producing them fails)."""
-        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        if data:
-            self.put_graph(graph, data, method="POST")
+        """Add triples to a named graph, as one document in parts (nothing is sent if producing them fails)."""
+        self.upload(graph, list(triples), replace=False)
 
     @contextlib.contextmanager
     def including(self, *graphs: str) -> Iterator[None]:
@@ -199,18 +224,22 @@ class RemoteStore:
         finally:
             self._included = saved
 
-    def drop_silently(self, graph: str) -> None:
-        """Drop a graph, ignoring failures (clean-up after an error).
+    def drop_silently(self, graph: str, timeout: float | None = None) -> None:
+        """Drop a graph, ignoring failures (clean-up after an error); ``timeout`` as for ``update``.
 
         If the server refuses the update, the graph is deleted through the Graph Store Protocol (a server may
         take uploads but refuse updates).
         """
         try:
-            self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
+            self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}", timeout)
         except EndpointError:
             with contextlib.suppress(EndpointError):
                 self.client.request(
-                    "DELETE", self.profile.graph_url(graph), f"deletion of graph {graph}", ok=(200, 204, 404)
+                    "DELETE",
+                    self.profile.graph_url(graph),
+                    f"deletion of graph {graph}",
+                    ok=(200, 204, 404),
+                    timeout=timeout,
                 )
 
     def quads(self, graph: str | None = None) -> list[ox.Quad]:

@@ -1,0 +1,71 @@
+"""A graph split into upload parts of bounded size, each part one document, blank nodes kept together.
+
+A blank node is scoped to the document it comes in: the same label in two uploads names two nodes. So every
+triple that mentions a blank node travels in one part with every other triple connected to it through blank
+nodes; the other triples are cut into parts of ``PART_TRIPLES``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyoxigraph as ox
+
+#: Triples per upload part. Measured with the 982,978-triple generated graph (~140 bytes a triple, so ~7 MB a
+#: part), uploading it in parts of 10k / 50k / 200k triples: Oxigraph server 23.9 / 23.7 / 29.7 s, Virtuoso 7.8 /
+#: 6-7 / 6.1 s (one 1M-triple POST: 8.2 s on Virtuoso; one PUT 51-58 s on Oxigraph). Parts of 50k cost nothing
+#: over fewer, larger ones, keep each request around a second, and keep large bodies away from the servers'
+#: single-upload limits (Virtuoso's loader hung on one 140 MB upload).
+PART_TRIPLES = 50_000
+
+
+def _blank_nodes(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> list[str]:
+    if isinstance(term, ox.BlankNode):
+        return [term.value]
+    if isinstance(term, ox.Triple):  # a quoted triple (RDF 1.2) may hold blank nodes too
+        return _blank_nodes(term.subject) + _blank_nodes(term.object)
+    return []
+
+
+def upload_parts(triples: Sequence[ox.Triple], size: int | None = None) -> list[list[ox.Triple]]:
+    """Return the triples as parts of at most ``size`` triples (``PART_TRIPLES``), at least one part.
+
+    Triples connected through blank nodes stay in one part; such a group larger than ``size`` is a part of its
+    own, whatever its size.
+    """
+    size = size or PART_TRIPLES
+    plain: list[ox.Triple] = []
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    linked: list[tuple[str, ox.Triple]] = []
+    for triple in triples:
+        nodes = _blank_nodes(triple.subject) + _blank_nodes(triple.object)
+        if not nodes:
+            plain.append(triple)
+            continue
+        for node in nodes:
+            parent.setdefault(node, node)
+        first = root(nodes[0])
+        for node in nodes[1:]:
+            parent[root(node)] = first
+        linked.append((nodes[0], triple))
+    groups: dict[str, list[ox.Triple]] = {}
+    for node, triple in linked:
+        groups.setdefault(root(node), []).append(triple)
+
+    parts = [plain[start : start + size] for start in range(0, len(plain), size)]
+    current: list[ox.Triple] = []
+    for group in groups.values():
+        if current and len(current) + len(group) > size:
+            parts.append(current)
+            current = []
+        current += group
+    if current:
+        parts.append(current)
+    return parts or [[]]
