@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kgtool.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PREFIXES = """\
 @prefix kgo:     <https://w3id.org/kgtool/ontology#> .
@@ -93,3 +97,17 @@ def bundled_check() -> dict[str, Any]:
     code, document = run_json("check")
     assert code == 0, document["quality"]
     return document
+
+
+def generate_graph(tmp_path: Path, triples: int) -> Path:
+    """Write a graph of bench/generate.py (about ``triples`` triples) to tmp_path; return its N-Triples path.
+
+    The generator also writes ``<name>.expected.json``, what kgtool must find in it.
+    """
+    out = tmp_path / "kg"
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "--triples", str(triples), "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    return out.with_suffix(".nt")

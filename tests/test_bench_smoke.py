@@ -7,19 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import generate_graph
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_generator_knows_what_kgtool_finds(tmp_path):
-    out = tmp_path / "kg"
-    subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "generate.py"), "--triples", "5000", "--out", str(out)],
-        check=True,
-        capture_output=True,
-    )
-    expected = json.loads(out.with_suffix(".expected.json").read_text())
+    graph = generate_graph(tmp_path, 5000)
+    expected = json.loads(graph.with_suffix(".expected.json").read_text())
     completed = subprocess.run(
-        [sys.executable, "-m", "kgtool", "check", str(out.with_suffix(".nt")), "--format", "json"],
+        [sys.executable, "-m", "kgtool", "check", str(graph), "--format", "json"],
         capture_output=True,
         text=True,
         check=True,

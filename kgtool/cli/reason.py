@@ -47,7 +47,8 @@ from kgtool.store import INFERRED_GRAPH
     type=click.Choice(ENGINES),
     default="auto",
     show_default=True,
-    help="OWL 2 RL engine for --materialise: auto picks reasonable unless the graph needs owlrl.",
+    help="OWL 2 RL engine for --materialise: auto picks the compiled rules when the schema allows, else "
+    "reasonable unless the graph needs owlrl.",
 )
 def reason(
     paths: tuple[Path, ...],

@@ -136,11 +136,15 @@ def hierarchy_turtle(report: ReasonReport) -> bytes:
     return serialize(canonical_quads(quads), "turtle")
 
 
+#: How the summary names an engine.
+ENGINE_NAMES = {"compiled": "the compiled rules"}
+
+
 def inference_text(inference: Inference, graph: str, stored: bool) -> str:
     """Return what a materialisation inferred: counts per predicate, and per class for rdf:type."""
     where = f"written to graph <{graph}>" if stored else "not stored (in-memory graph; give --store DIR to keep)"
     lines = [
-        f"OWL 2 RL materialisation with {inference.engine} ({inference.why}): "
+        f"OWL 2 RL materialisation with {ENGINE_NAMES.get(inference.engine, inference.engine)} ({inference.why}): "
         f"{len(inference.triples)} triple(s) inferred from {inference.asserted} asserted, "
         f"{inference.seconds:.2f} s; {where}.",
     ]

@@ -14,16 +14,26 @@ a new node, so the triple would say nothing about the asserted one.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from kgtool.errors import InputError
-from kgtool.reasoning.graphs import asserted_ntriples
+from kgtool.reasoning.compiled import (
+    HIERARCHY_PREDICATES,
+    CompiledRules,
+    asserted_among,
+    cannot_apply,
+    count_distinct,
+    instance_inferences,
+    read_schema,
+)
+from kgtool.reasoning.graphs import RECOMPUTED_GRAPHS, asserted_ntriples
 from kgtool.reasoning.terms import RdflibTriple, oxigraph_triples, rdflib_triples, rdflib_triples_from_ntriples
 from kgtool.rules import derive_bindings
 from kgtool.sparql import read_query
@@ -34,7 +44,12 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = RDF + "type"
-ENGINES = ("auto", "reasonable", "owlrl")
+ENGINES = ("auto", "compiled", "reasonable", "owlrl")
+#: Why ``auto`` picks the compiled rules when they apply.
+COMPILED_WHY = (
+    "the schema has only hierarchies, domains, ranges, equivalent, inverse and symmetric properties; "
+    "fastest measured; gives the same inferences as owlrl"
+)
 
 #: OWL 2 RL constructs that reasonable 0.4.4 does not apply (tests/test_reason.py checks each against owlrl).
 NOT_APPLIED_BY_REASONABLE = (
@@ -45,20 +60,7 @@ NOT_APPLIED_BY_REASONABLE = (
     OWL + "oneOf",
 )
 #: The predicates queries/reasoning/schema-rules.rq reads.
-SCHEMA_PREDICATES = frozenset(
-    {
-        RDFS + "subClassOf",
-        RDFS + "subPropertyOf",
-        RDFS + "domain",
-        RDFS + "range",
-        OWL + "equivalentClass",
-        OWL + "equivalentProperty",
-        OWL + "intersectionOf",
-        OWL + "unionOf",
-        RDF + "first",
-        RDF + "rest",
-    }
-)
+SCHEMA_PREDICATES = HIERARCHY_PREDICATES | {OWL + "intersectionOf", OWL + "unionOf", RDF + "first", RDF + "rest"}
 _BUILT_IN = (RDF, RDFS, OWL, XSD)
 _REFLEXIVE_TAUTOLOGIES = {
     OWL + "sameAs",
@@ -176,27 +178,62 @@ def _new_by_owlrl(asserted: list[RdflibTriple]) -> set[ox.Triple]:
 
 def infer(triples: Sequence[ox.Triple], engine: str = "auto") -> Inference:
     """Compute the OWL 2 RL inferences of the triples that are not asserted (and not trivial)."""
-    return _infer(rdflib_triples(dict.fromkeys(triples)), engine)
+    distinct = list(dict.fromkeys(triples))
+    if engine not in ("auto", "compiled"):
+        return _infer(rdflib_triples(distinct), engine)
+    store = EmbeddedStore()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(DATA_GRAPH)) for t in distinct)
+    return _infer_on_store(store, [DATA_GRAPH], engine, lambda: rdflib_triples(distinct))
 
 
 def infer_from_store(store: EmbeddedStore, engine: str = "auto") -> Inference:
-    """Compute the OWL 2 RL inferences of the store's asserted graphs (as ``infer``, read from the engine's dump)."""
-    return _infer(rdflib_triples_from_ntriples(asserted_ntriples(store)), engine)
+    """Compute the OWL 2 RL inferences of the store's asserted graphs, as ``infer`` does.
+
+    The compiled rules run in the store; the other engines read the asserted graphs from the engine's dump.
+    """
+    graphs = [graph for graph in store.graphs() if graph not in RECOMPUTED_GRAPHS]
+    return _infer_on_store(store, graphs, engine, lambda: rdflib_triples_from_ntriples(asserted_ntriples(store)))
+
+
+def _infer_on_store(
+    store: EmbeddedStore, graphs: list[str], engine: str, asserted: Callable[[], list[RdflibTriple]]
+) -> Inference:
+    """Use the compiled rules when asked to (``compiled``) or when they apply (``auto``), else ``_infer``."""
+    if engine not in ("auto", "compiled"):
+        return _infer(asserted(), engine)
+    start = time.perf_counter()
+    schema = read_schema(store, graphs)
+    why_not = cannot_apply(store, graphs, schema, CompiledRules(schema.triples))
+    if why_not is None:
+        why = "chosen with --engine" if engine == "compiled" else COMPILED_WHY
+        schema_new = _new_by_reasonable(rdflib_triples(schema.triples)) if schema.triples else set()
+        new = instance_inferences(store, graphs, CompiledRules([*schema.triples, *schema_new]))
+        new |= schema_new - asserted_among(store, graphs, schema_new)
+        return _inference("compiled", why, count_distinct(store, graphs), new, start)
+    if engine == "compiled":
+        raise InputError(f"--engine compiled cannot reason over this graph: {why_not}; use --engine auto")
+    inference = _infer(asserted(), "auto")
+    return dataclasses.replace(inference, why=f"{why_not}, beyond the compiled rules; {inference.why}")
 
 
 def _infer(asserted: list[RdflibTriple], engine: str) -> Inference:
     chosen, why = _choose_engine({str(t[1]) for t in asserted}, engine)
     start = time.perf_counter()
     new = _new_by_reasonable(asserted) if chosen == "reasonable" else _new_by_owlrl(asserted)
+    return _inference(chosen, why, len(asserted), new, start)
+
+
+def _inference(engine: str, why: str, asserted: int, new: set[ox.Triple], start: float) -> Inference:
+    """Keep the informative inferences; those about blank nodes are counted, not kept."""
     inferred = [t for t in new if informative(t)]
     kept = sorted(
         (t for t in inferred if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)),
         key=str,
     )
     return Inference(
-        engine=chosen,
+        engine=engine,
         why=why,
-        asserted=len(asserted),
+        asserted=asserted,
         triples=tuple(kept),
         blank_node_triples=len(inferred) - len(kept),
         seconds=time.perf_counter() - start,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -163,9 +163,19 @@ class EmbeddedStore:
         self._store.flush()
 
     # -- reading ------------------------------------------------------------------------------------------
-    def select(self, query: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
-        """Run a SELECT over the union of all graphs; return rows as {variable: term} (unbound left out)."""
-        solutions = self._store.query(query, use_default_graph_as_union=True)
+    def select(
+        self, query: str, graphs: Sequence[str] | None = None
+    ) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+        """Run a SELECT; return rows as {variable: term} (unbound left out).
+
+        The default graph is the union of all graphs, or of the named ``graphs`` only (no rows if none).
+        """
+        if graphs is None:
+            solutions = self._store.query(query, use_default_graph_as_union=True)
+        elif not graphs:
+            return []
+        else:
+            solutions = self._store.query(query, default_graph=[ox.NamedNode(g) for g in graphs])
         names = [v.value for v in solutions.variables]
         rows = []
         for solution in solutions:
