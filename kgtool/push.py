@@ -6,9 +6,8 @@ triple count checked; only when every upload is complete are they moved into pla
 graph. A failure at any point drops the temporary graphs, so the server keeps, for each graph, either its old or
 its new version, never half of one. Graphs on the server that the local store does not have are left alone.
 
-A server carries out a ``MOVE`` triple by triple in one transaction: at a million triples Oxigraph server took
-116-198 s, Virtuoso 7-10 s (with a raised ``TransactionAfterImageLimit``). So the push waits for each ``MOVE`` (and
-for the clean-up) ``MOVE_SECONDS_PER_TRIPLE`` per triple if that is longer than ``KGTOOL_TIMEOUT``.
+A server carries out a ``MOVE`` triple by triple in one transaction, so the push waits for each ``MOVE`` (and for
+the clean-up) as long as ``RemoteStore.move_timeout`` allows for the graph's size.
 """
 
 from __future__ import annotations
@@ -23,10 +22,6 @@ from kgtool.store import EmbeddedStore
 from kgtool.store.http import EndpointError, EndpointTimeoutError
 from kgtool.store.remote import RemoteStore
 
-#: How long a push waits for the ``MOVE`` of a graph, per triple, when that is longer than the request timeout:
-#: 500 s for a million triples, 2.5 times the slowest measured (Oxigraph server replacing a 1M-triple graph).
-MOVE_SECONDS_PER_TRIPLE = 0.0005
-
 
 @dataclass
 class PushedGraph:
@@ -35,11 +30,6 @@ class PushedGraph:
     graph: str
     triples: int
     on_server: int
-
-
-def move_timeout(remote: RemoteStore, triples: int) -> float:
-    """Return how long to wait for the ``MOVE`` of a graph of so many triples (never less than the store's timeout)."""
-    return max(remote.client.timeout, triples * MOVE_SECONDS_PER_TRIPLE)
 
 
 def push_graphs(
@@ -67,7 +57,7 @@ def push_graphs(
             _move(remote, temporary, graph, count)
     except EndpointError:
         for _graph, temporary, count in staged:
-            remote.drop_silently(temporary, move_timeout(remote, count))
+            remote.drop_silently(temporary, remote.move_timeout(count))
         raise
     pushed = [PushedGraph(graph, count, remote.count(graph)) for graph, _temporary, count in staged]
     wrong = [p for p in pushed if p.on_server != p.triples]
@@ -82,7 +72,7 @@ def push_graphs(
 
 def _move(remote: RemoteStore, temporary: str, graph: str, triples: int) -> None:
     """Move an uploaded graph into place; a timeout says the server may still do it, and what gives it longer."""
-    timeout = move_timeout(remote, triples)
+    timeout = remote.move_timeout(triples)
     try:
         remote.update(f"MOVE SILENT GRAPH {ox.NamedNode(temporary)} TO GRAPH {ox.NamedNode(graph)}", timeout)
     except EndpointTimeoutError:

@@ -14,6 +14,7 @@ from conftest import PREFIXES, run, run_json
 from servers import Server, free_port, server_graphs, start_oxigraph, start_virtuoso
 from test_import_export import INCIDENT_HEADER, write
 
+from kgtool.store import remote
 from kgtool.store.http import EndpointTimeoutError
 from kgtool.store.remote import RemoteStore
 
@@ -212,22 +213,28 @@ def test_server_refusing_a_step_is_one_line_and_changes_nothing(server, tmp_path
 def test_commit_without_an_answer(server, tmp_path, monkeypatch, committed):
     """A commit the server made counts as made; one it may still make is said so, and its staging kept."""
     real_update = RemoteStore.update
+    commit_timeouts = []
 
-    def update(store: RemoteStore, text: str) -> None:
+    def update(store: RemoteStore, text: str, timeout: float | None = None) -> None:
         if text.startswith("MOVE SILENT GRAPH <urn:kgtool:staging:"):
+            commit_timeouts.append(timeout)
             if committed:
-                real_update(store, text)
+                real_update(store, text, timeout)
             raise EndpointTimeoutError(store.profile.update_url, "update: no answer within 120 s")
-        real_update(store, text)
+        real_update(store, text, timeout)
 
     monkeypatch.setattr(RemoteStore, "update", update)
+    # The commit moves the staged triples: it may take as long as a push's MOVE of that many (here 10 s each).
+    monkeypatch.setattr(remote, "MOVE_SECONDS_PER_TRIPLE", 10.0)
     before = snapshot(server)
     result = run("import", str(write(tmp_path, "incidents.csv", INCIDENTS)), "--endpoint", server.endpoint)
     monkeypatch.undo()
     listed = json.loads(run("imports", "--endpoint", server.endpoint, "--format", "json").stdout)
+    assert len(commit_timeouts) == 1
     if committed:
         assert result.exit_code == 0, result.stderr
         assert [r["files"][0]["name"] for r in listed] == ["incidents.csv"]
+        assert commit_timeouts == [10.0 * listed[0]["triples"]]
         assert staging_graphs(server) == []
         return
     assert (result.exit_code, result.stdout, listed) == (2, "", [])

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kgtool.store import parts
+from kgtool.store import EmbeddedStore, parts
 from kgtool.store.parts import upload_parts
+from kgtool.store.profiles import profile_for
+from kgtool.store.remote import RemoteStore
 
 EX = "https://example.org/"
 
@@ -52,3 +54,10 @@ def test_the_default_part_size_is_the_named_constant(monkeypatch):
     assert len(upload_parts(triples)) == 1
     monkeypatch.setattr(parts, "PART_TRIPLES", 3)
     assert len(upload_parts(triples)) == 4
+
+
+def test_moving_a_million_triples_may_take_500_s_and_never_less_than_the_timeout():
+    server = RemoteStore(profile_for("oxigraph", "http://127.0.0.1:9/"), timeout=120.0)
+    assert server.move_timeout(1_000_000) == 500.0
+    assert server.move_timeout(1_000) == 120.0
+    assert EmbeddedStore().move_timeout(1_000_000) is None

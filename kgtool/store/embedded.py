@@ -96,9 +96,13 @@ class EmbeddedStore:
         """Add quads in one transaction: all of them, or none."""
         self._store.extend(quads)
 
-    def update(self, update: str) -> None:
-        """Run a SPARQL update request in one transaction."""
+    def update(self, update: str, timeout: float | None = None) -> None:
+        """Run a SPARQL update request in one transaction (``timeout`` is for servers: ignored here)."""
         self._store.update(update)
+
+    def move_timeout(self, triples: int) -> None:
+        """Return how long an update moving so many triples may take: no limit in process."""
+        return None
 
     # -- staging (kgtool import: the caller drops the staging graph on any failure) --------------------------
     def staging_graph(self, graph: str, temporary: str) -> str:
