@@ -7,7 +7,8 @@ returns with dates of day, month or year precision, and count claims from severa
 
 The generator also computes what kgtool must find, with the same legal rule written independently in Python:
 a (State, obligation) finding when the State is bound (entry into force, no reservation of the article) and
-returned someone on or after that date (ISO lexical comparison) to a State where a finding documents the risk.
+returned someone on or after that date (a return dated by month or year: its first day, in ISO form) to a State
+where a finding documents the risk.
 It writes ``<name>.nt`` and ``<name>.expected.json`` (triples, findings, breach pairs).
 
     python bench/generate.py --triples 1000000 --out bench/data/kg-1m
@@ -77,6 +78,15 @@ class Writer:
 
 def _codes() -> itertools.product:
     return ("".join(c) for c in itertools.product(string.ascii_uppercase, repeat=3))
+
+
+def first_day(date: str) -> str:
+    """Return the first day of the period a date of day, month or year precision names ("1988-11" -> "1988-11-01").
+
+    A return known only by month or year counts when its whole period is on or after the binding date, as in
+    the compliance rules.
+    """
+    return date + "0000-01-01"[len(date) :]
 
 
 def _random_day(rng: random.Random, start: int, end: int) -> datetime.date:
@@ -222,7 +232,7 @@ def generate(target_triples: int, out: TextIO, seed: int = 42) -> dict:
     breaches = set()
     for (code, t), eif in bound.items():
         for incident, date in by_state.get(code, []):
-            if date >= eif:
+            if first_day(date) >= eif:
                 breaches.add((f"{ID}obligation/{t}/bound/{code}", incident))
     findings = {binding for binding, _ in breaches}
     return {"triples": w.count, "findings": len(findings), "breach_pairs": len(breaches), "seed": seed}

@@ -63,6 +63,29 @@ def test_month_precision_counts_only_when_the_whole_month_is_after_binding(write
     assert _breaches(path) == {"next-month", "next-year"}
 
 
+def test_month_or_year_starting_on_the_binding_date_counts(write_graph):
+    # Bound from 1 November 1988: the whole of November 1988 is on or after it, and so is the whole of 1989.
+    path = write_graph(
+        BASE_WORLD,
+        participation("1988-10-02", "1988-11-01"),
+        forced_return("october", "1988-10", "gYearMonth"),
+        forced_return("november", "1988-11", "gYearMonth"),
+        forced_return("year-of-binding", "1988", "gYear"),
+    )
+    assert _breaches(path) == {"november"}
+
+
+def test_year_starting_on_the_binding_date_counts(write_graph):
+    path = write_graph(
+        BASE_WORLD,
+        participation("1988-12-02", "1989-01-01"),
+        forced_return("year-before", "1988", "gYear"),
+        forced_return("year-of-binding", "1989", "gYear"),
+        forced_return("first-month", "1989-01", "gYearMonth"),
+    )
+    assert _breaches(path) == {"year-of-binding", "first-month"}
+
+
 def test_signature_alone_binds_to_nothing(write_graph):
     signature = """
 ex:signature a kgo:Participation ; rdfs:label "AAA signs"@en ; kgo:participant ex:AAA ;
