@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import BASE_WORLD, forced_return, participation, run, run_json
 
 OBLIGATION = "https://example.org/kgtool-test/obligation"
@@ -52,38 +53,50 @@ def test_instrument_in_force_on_deposit_has_the_deposit_date_as_boundary(write_g
     assert document["findings"][0]["first_breach"]["date"] == "1982-09-24"
 
 
-def test_month_precision_counts_only_when_the_whole_month_is_after_binding(write_graph):
+# (deposit, entry into force for the State, returns as (name, date, datatype), the returns that count)
+PRECISION_CASES = {
+    # Bound from 31 October 1988: October is not wholly after it, November and 1989 are.
+    "month-bound-in": (
+        ("1988-10-01", "1988-10-31"),
+        [
+            ("same-month", "1988-10", "gYearMonth"),
+            ("next-month", "1988-11", "gYearMonth"),
+            ("next-year", "1989", "gYear"),
+        ],
+        {"next-month", "next-year"},
+    ),
+    # Bound from 1 November 1988: the whole of November is on or after it, not the whole of 1988.
+    "month-starting-on-binding": (
+        ("1988-10-02", "1988-11-01"),
+        [
+            ("october", "1988-10", "gYearMonth"),
+            ("november", "1988-11", "gYearMonth"),
+            ("year-of-binding", "1988", "gYear"),
+        ],
+        {"november"},
+    ),
+    # Bound from 1 January 1989: the whole of 1989 and of January 1989 are on or after it.
+    "year-starting-on-binding": (
+        ("1988-12-02", "1989-01-01"),
+        [
+            ("year-before", "1988", "gYear"),
+            ("year-of-binding", "1989", "gYear"),
+            ("first-month", "1989-01", "gYearMonth"),
+        ],
+        {"year-of-binding", "first-month"},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", PRECISION_CASES)
+def test_month_or_year_counts_only_when_the_whole_period_is_on_or_after_binding(write_graph, case):
+    (deposit, entry_into_force), returns, expected = PRECISION_CASES[case]
     path = write_graph(
         BASE_WORLD,
-        participation("1988-10-01", "1988-10-31"),
-        forced_return("same-month", "1988-10", "gYearMonth"),
-        forced_return("next-month", "1988-11", "gYearMonth"),
-        forced_return("next-year", "1989", "gYear"),
+        participation(deposit, entry_into_force),
+        *(forced_return(name, date, datatype) for name, date, datatype in returns),
     )
-    assert _breaches(path) == {"next-month", "next-year"}
-
-
-def test_month_or_year_starting_on_the_binding_date_counts(write_graph):
-    # Bound from 1 November 1988: the whole of November 1988 is on or after it, and so is the whole of 1989.
-    path = write_graph(
-        BASE_WORLD,
-        participation("1988-10-02", "1988-11-01"),
-        forced_return("october", "1988-10", "gYearMonth"),
-        forced_return("november", "1988-11", "gYearMonth"),
-        forced_return("year-of-binding", "1988", "gYear"),
-    )
-    assert _breaches(path) == {"november"}
-
-
-def test_year_starting_on_the_binding_date_counts(write_graph):
-    path = write_graph(
-        BASE_WORLD,
-        participation("1988-12-02", "1989-01-01"),
-        forced_return("year-before", "1988", "gYear"),
-        forced_return("year-of-binding", "1989", "gYear"),
-        forced_return("first-month", "1989-01", "gYearMonth"),
-    )
-    assert _breaches(path) == {"year-of-binding", "first-month"}
+    assert _breaches(path) == expected
 
 
 def test_signature_alone_binds_to_nothing(write_graph):
