@@ -262,8 +262,22 @@ def main() -> None:
     args.output.write_text(report(table, csv_rows, args), encoding="utf-8")
 
 
+def with_kept_notes(text: str, path: Path, heading: str) -> str:
+    """Return ``text`` followed by the section ``heading`` (and all after it) of the file at ``path``, if any.
+
+    Results files end with notes written by hand after a run; a new run rewrites the tables and keeps them.
+    """
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    marker = f"\n{heading}\n"
+    return text.rstrip("\n") + "\n" + old[old.index(marker) :] if marker in old else text
+
+
+#: The hand-written section at the end of bench/RESULTS.md that a new run keeps.
+NOTES = "## Reading these numbers"
+
+
 def report(table: list[dict], csv_rows: dict | None, args: argparse.Namespace) -> str:
-    """Render bench/RESULTS.md."""
+    """Render bench/RESULTS.md; a "## Reading these numbers" section written by hand in the old file is kept."""
     lines = [
         "# kgtool benchmark results",
         "",
@@ -316,7 +330,7 @@ def report(table: list[dict], csv_rows: dict | None, args: argparse.Namespace) -
         )
         lines.append("")
     if csv_rows is None:
-        return "\n".join(lines)
+        return with_kept_notes("\n".join(lines), args.output, NOTES)
     lines += [
         f"## Incidents CSV ({args.csv_rows:,} rows)",
         "",
@@ -326,7 +340,7 @@ def report(table: list[dict], csv_rows: dict | None, args: argparse.Namespace) -
         f"{fmt(csv_rows['csv_rdflib'])}, {csv_rows['csv_rdflib']['result']:,} triples |",
         "",
     ]
-    return "\n".join(lines)
+    return with_kept_notes("\n".join(lines), args.output, NOTES)
 
 
 if __name__ == "__main__":

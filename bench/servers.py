@@ -39,7 +39,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pyoxigraph as ox
-from run import generate, machine
+from run import generate, machine, with_kept_notes
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -403,7 +403,7 @@ def versions() -> list[str]:
     ]
 
 
-NOTES = "\n## Notes"
+NOTES = "## Notes"
 
 
 def report(results: list[dict], failures: list[str], args: argparse.Namespace, started: float) -> str:
@@ -471,9 +471,7 @@ def report(results: list[dict], failures: list[str], args: argparse.Namespace, s
     lines += ["## Failures", ""]
     lines += [f"- {failure}" for failure in failures] or ["None: every answer matched."]
     lines.append("")
-    text = "\n".join(lines)
-    old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-    return text + old[old.index(NOTES) + 1 :] if NOTES in old else text
+    return with_kept_notes("\n".join(lines), args.output, NOTES)
 
 
 def main() -> None:

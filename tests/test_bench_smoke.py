@@ -37,3 +37,15 @@ def test_benchmark_smoke():
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert json.loads(completed.stdout.strip().splitlines()[-1]) == {"ok": True, "sizes": [10000]}
+
+
+def test_a_new_results_file_keeps_the_notes_written_by_hand(tmp_path):
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from run import NOTES, with_kept_notes
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    results = tmp_path / "RESULTS.md"
+    assert with_kept_notes("# new table\n", results, NOTES) == "# new table\n"
+    results.write_text(f"# old table\n\n{NOTES}\n\n- by hand\n")
+    assert with_kept_notes("# new table\n", results, NOTES) == f"# new table\n\n{NOTES}\n\n- by hand\n"
