@@ -43,15 +43,15 @@ def push_graphs(
     staged: list[tuple[str, str, int]] = []
     try:
         for index, graph in enumerate(local.graphs()):
-            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in local.quads(graph)]
             temporary = f"urn:kgtool:upload:{nonce}:{index}"
-            staged.append((graph, temporary, len(triples)))
-            remote.upload(temporary, triples, progress=progress)
+            staged.append((graph, temporary, local.count(graph)))
+            sent = remote.upload(temporary, local.triples(graph), progress=progress)
+            staged[-1] = (graph, temporary, sent)
             uploaded = remote.count(temporary)
-            if uploaded != len(triples):
+            if uploaded != sent:
                 raise EndpointError(
                     remote.profile.graph_store_url,
-                    f"upload of graph {graph}: the server holds {uploaded} triples, {len(triples)} were sent",
+                    f"upload of graph {graph}: the server holds {uploaded} triples, {sent} were sent",
                 )
         for graph, temporary, count in staged:
             _move(remote, temporary, graph, count)

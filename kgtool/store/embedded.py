@@ -154,6 +154,11 @@ class EmbeddedStore:
         name = ox.NamedNode(graph) if graph is not None else None
         return list(self._store.quads_for_pattern(None, None, None, name))
 
+    def triples(self, graph: str) -> Iterator[ox.Triple]:
+        """Stream the triples of one named graph from the engine, without a list of them in Python."""
+        for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            yield quad.triple
+
     def graph_ntriples(self, graph: str) -> bytes:
         """Return one named graph as N-Triples, written by the engine (no Python object per triple)."""
         return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""

@@ -7,7 +7,7 @@ nodes; the other triples are cut into parts of ``PART_TRIPLES``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -27,14 +27,14 @@ def _blank_nodes(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> 
     return []
 
 
-def upload_parts(triples: Sequence[ox.Triple], size: int | None = None) -> list[list[ox.Triple]]:
-    """Return the triples as parts of at most ``size`` triples (``PART_TRIPLES``), at least one part.
+def upload_parts(triples: Iterable[ox.Triple], size: int | None = None) -> Iterator[list[ox.Triple]]:
+    """Yield the triples as parts of at most ``size`` triples (``PART_TRIPLES``), at least one part.
 
-    Triples connected through blank nodes stay in one part; such a group larger than ``size`` is a part of its
-    own, whatever its size.
+    Triples without blank nodes are yielded as soon as a part is full, so a graph streamed from the store is
+    never held whole in Python; triples connected through blank nodes are kept until the end and stay in one
+    part (such a group larger than ``size`` is a part of its own, whatever its size).
     """
     size = size or PART_TRIPLES
-    plain: list[ox.Triple] = []
     parent: dict[str, str] = {}
 
     def root(node: str) -> str:
@@ -43,11 +43,16 @@ def upload_parts(triples: Sequence[ox.Triple], size: int | None = None) -> list[
             node = parent[node]
         return node
 
+    plain: list[ox.Triple] = []
     linked: list[tuple[str, ox.Triple]] = []
+    yielded = False
     for triple in triples:
         nodes = _blank_nodes(triple.subject) + _blank_nodes(triple.object)
         if not nodes:
             plain.append(triple)
+            if len(plain) == size:
+                yield plain
+                plain, yielded = [], True
             continue
         for node in nodes:
             parent.setdefault(node, node)
@@ -55,17 +60,17 @@ def upload_parts(triples: Sequence[ox.Triple], size: int | None = None) -> list[
         for node in nodes[1:]:
             parent[root(node)] = first
         linked.append((nodes[0], triple))
+    if plain:
+        yield plain
+        yielded = True
     groups: dict[str, list[ox.Triple]] = {}
     for node, triple in linked:
         groups.setdefault(root(node), []).append(triple)
-
-    parts = [plain[start : start + size] for start in range(0, len(plain), size)]
     current: list[ox.Triple] = []
     for group in groups.values():
         if current and len(current) + len(group) > size:
-            parts.append(current)
+            yield current
             current = []
         current += group
-    if current:
-        parts.append(current)
-    return parts or [[]]
+    if current or not yielded:
+        yield current

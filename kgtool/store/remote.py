@@ -17,7 +17,7 @@ import re
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -177,24 +177,29 @@ class RemoteStore:
     def upload(
         self,
         graph: str,
-        triples: Sequence[ox.Triple],
+        triples: Iterable[ox.Triple],
         replace: bool = True,
         progress: Callable[[int], None] | None = None,
-    ) -> None:
-        """Upload triples to a named graph in parts of bounded size (``kgtool.store.parts``), reporting each part.
+    ) -> int:
+        """Upload triples to a named graph in parts of bounded size (``kgtool.store.parts``); return how many.
 
-        With ``replace`` the first part replaces the graph (``PUT``) and the others are added (``POST``);
-        otherwise every part is added. Triples linked through blank nodes travel in one part, so the server
-        holds the same graph as one upload would give it. A failure can leave some parts uploaded: upload to a
-        graph no one else sees (a temporary one) and drop it on failure.
+        The triples may be a stream (``EmbeddedStore.triples``): only one part at a time is held, besides the
+        triples with blank nodes. With ``replace`` the first part replaces the graph (``PUT``) and the others
+        are added (``POST``); otherwise every part is added. Triples linked through blank nodes travel in one
+        part, so the server holds the same graph as one upload would give it. ``progress`` is called with the
+        size of every part sent. A failure can leave some parts uploaded: upload to a graph no one else sees (a
+        temporary one) and drop it on failure.
         """
+        sent = 0
         for index, part in enumerate(upload_parts(triples)):
             method = "PUT" if replace and index == 0 else "POST"
             data = ox.serialize(part, format=ox.RdfFormat.N_TRIPLES) or b""
             if data or method == "PUT":
                 self.put_graph(graph, data, method)
+            sent += len(part)
             if progress is not None:
                 progress(len(part))
+        return sent
 
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         """Replace a named graph: upload to a temporary graph, check it, then move it in one update."""
