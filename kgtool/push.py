@@ -4,7 +4,9 @@ Every graph (ontology, data, derived bindings, inferred, imports and each import
 temporary graph through the Graph Store Protocol, in parts of bounded size (``kgtool.store.parts``), and its
 triple count checked; only when every upload is complete are they moved into place, one ``MOVE`` update per
 graph. A failure at any point drops the temporary graphs, so the server keeps, for each graph, either its old or
-its new version, never half of one. Graphs on the server that the local store does not have are left alone.
+its new version, never half of one. Graphs on the server that the local store does not have are left alone,
+unless the push prunes them: kgtool's graphs there (an import undone locally, say) would otherwise stay in the
+server's answers (``graphs_only_on_server``, ``prune_graphs``).
 
 A server carries out a ``MOVE`` triple by triple in one transaction, so the push waits for each ``MOVE`` (and for
 the clean-up) as long as ``RemoteStore.move_timeout`` allows for the graph's size.
@@ -68,6 +70,29 @@ def push_graphs(
             f"verification: graph {first.graph} has {first.on_server} triples on the server, {first.triples} sent",
         )
     return pushed
+
+
+@dataclass
+class PrunedGraph:
+    """One of kgtool's graphs dropped from the server because the local store has no such graph."""
+
+    graph: str
+    triples: int
+
+
+def graphs_only_on_server(local: EmbeddedStore, remote: RemoteStore) -> list[str]:
+    """Return kgtool's graphs on the server that the local store does not have (the server's answers see them)."""
+    return sorted(set(remote.graphs()) - set(local.graphs()))
+
+
+def prune_graphs(remote: RemoteStore, graphs: list[str]) -> list[PrunedGraph]:
+    """Drop these graphs from the server, each with one ``DROP``; return them with the triples they held."""
+    pruned = []
+    for graph in graphs:
+        triples = remote.count(graph)
+        remote.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}", remote.move_timeout(triples))
+        pruned.append(PrunedGraph(graph, triples))
+    return pruned
 
 
 def _move(remote: RemoteStore, temporary: str, graph: str, triples: int) -> None:

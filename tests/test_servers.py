@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -176,6 +177,45 @@ def test_wrong_password_is_refused_and_changes_nothing(server, monkeypatch):
     assert run("export", "--endpoint", server.endpoint, "--format", "nq").stdout == before
 
 
+def _new_incidents(directory: Path) -> Path:
+    """A one-row incidents CSV: a return from CHN to PRK in 2025."""
+    incidents = directory / "new.csv"
+    incidents.write_text(
+        "id,date,end_date,returning_state,destination_state,people,place,description,source_url,"
+        "source_title,source_publisher,source_date\nnew-1,2025-01-01,,CHN,PRK,3,,New return,"
+        "https://example.org/new,New report,Example NGO,2025-01-02\n"
+    )
+    return incidents
+
+
+def test_an_import_undone_locally_stays_on_the_server_until_a_push_prunes_it(fresh_server, tmp_path):
+    endpoint, store = fresh_server.endpoint, str(tmp_path / "local-store")
+    imported = run("import", str(_new_incidents(tmp_path)), "--store", store)
+    assert imported.exit_code == 0, imported.stderr
+    import_id, import_graph = re.match(r"imported 20 triples as (\S+) into (\S+): ", imported.stdout).groups()
+    assert run("push", "--endpoint", endpoint, "--store", store).exit_code == 0
+    assert run("import", "--undo", import_id, "--store", store).exit_code == 0
+
+    result = run("push", "--endpoint", endpoint, "--store", store)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        "kgtool: warning: the server has 1 of kgtool's graphs that the local store has not, and its answers include "
+        f"them: {import_graph}; `kgtool push --prune` drops them\n"
+    )
+    local = run("check", "--store", store, "--format", "json").stdout
+    assert import_graph in server_graphs(fresh_server)
+    assert run("check", "--endpoint", endpoint, "--format", "json").stdout != local  # the undone return counts there
+
+    result = run("push", "--endpoint", endpoint, "--store", store, "--prune")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert f"{import_graph}: 20 triples dropped from the server (not in the local store)" in lines
+    assert lines[-1].endswith("; counts verified; 1 graphs pruned")
+    assert import_graph not in server_graphs(fresh_server)
+    assert run("check", "--endpoint", endpoint, "--format", "json").stdout == local
+
+
 def test_push_failing_midway_leaves_every_graph_old_or_new(tmp_path):
     server = start_oxigraph(tmp_path)
     proxy = None
@@ -183,13 +223,7 @@ def test_push_failing_midway_leaves_every_graph_old_or_new(tmp_path):
         assert run("push", "--endpoint", server.endpoint).exit_code == 0
         old = run("export", "--endpoint", server.endpoint, "--format", "nq").stdout
         store = tmp_path / "local-store"
-        incidents = tmp_path / "new.csv"
-        incidents.write_text(
-            "id,date,end_date,returning_state,destination_state,people,place,description,source_url,"
-            "source_title,source_publisher,source_date\nnew-1,2025-01-01,,CHN,PRK,3,,New return,"
-            "https://example.org/new,New report,Example NGO,2025-01-02\n"
-        )
-        assert run("import", str(incidents), "--store", str(store)).exit_code == 0
+        assert run("import", str(_new_incidents(tmp_path)), "--store", str(store)).exit_code == 0
         proxy = FaultyProxy(server.endpoint, fail_upload=3)
         result = run("push", "--endpoint", proxy.url, "--profile", "oxigraph", "--store", str(store))
         assert result.exit_code == 2
