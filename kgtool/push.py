@@ -57,7 +57,7 @@ def push_graphs(
                 )
         for graph, temporary, count in staged:
             _move(remote, temporary, graph, count)
-    except EndpointError:
+    except BaseException:  # a server error, and Ctrl-C too: no temporary graph stays behind
         for _graph, temporary, count in staged:
             remote.drop_silently(temporary, remote.move_timeout(count))
         raise

@@ -29,6 +29,8 @@ from servers import (
     start_virtuoso,
 )
 
+from kgtool.loading import open_store
+from kgtool.push import push_graphs
 from kgtool.query_library import bundled_queries
 from kgtool.store import parts
 from kgtool.store.profiles import profile_for
@@ -214,6 +216,29 @@ def test_an_import_undone_locally_stays_on_the_server_until_a_push_prunes_it(fre
     assert lines[-1].endswith("; counts verified; 1 graphs pruned")
     assert import_graph not in server_graphs(fresh_server)
     assert run("check", "--endpoint", endpoint, "--format", "json").stdout == local
+
+
+def test_a_push_stopped_by_ctrl_c_leaves_no_temporary_graph(tmp_path, monkeypatch):
+    server = start_oxigraph(tmp_path)
+    try:
+        assert run("push", "--endpoint", server.endpoint).exit_code == 0
+        before = server_graphs(server)
+        remote = RemoteStore.connect(server.endpoint, "oxigraph")
+        uploads = []
+
+        def interrupted(graph: str, data: bytes, method: str) -> None:
+            uploads.append(graph)
+            if len(uploads) == 2:
+                raise KeyboardInterrupt
+            RemoteStore.put_graph(remote, graph, data, method)
+
+        monkeypatch.setattr(remote, "put_graph", interrupted)
+        with open_store(()) as local, pytest.raises(KeyboardInterrupt):
+            push_graphs(local, remote)
+        assert uploads[0].startswith("urn:kgtool:upload:")
+        assert server_graphs(server) == before
+    finally:
+        server.stop()
 
 
 def test_push_failing_midway_leaves_every_graph_old_or_new(tmp_path):
