@@ -278,10 +278,22 @@ def test_trig_keeps_named_graphs():
     assert names == {"https://w3id.org/kgtool/graph/ontology", "https://w3id.org/kgtool/graph/data"}
 
 
-def test_export_unknown_graph():
+def test_export_unknown_graph(tmp_path):
     result = run("export", "--graph", "https://example.org/none")
     assert result.exit_code == 2
     assert result.stderr.startswith("kgtool: error: no graph 'https://example.org/none' in the store (graphs: ")
+    kept = tmp_path / "kept.ttl"
+    kept.write_text("an earlier export\n")
+    result = run("export", "--graph", "https://example.org/none", "-o", str(kept))
+    assert result.exit_code == 2
+    assert kept.read_text() == "an earlier export\n"
+
+
+def test_export_written_to_a_file_is_the_export_written_to_stdout(tmp_path):
+    for fmt in ("turtle", "nq", "jsonld"):
+        path = tmp_path / f"export.{fmt}"
+        assert run("export", "--format", fmt, "-o", str(path)).exit_code == 0
+        assert path.read_text(encoding="utf-8") == run("export", "--format", fmt).stdout
 
 
 def test_import_needs_a_store(tmp_path):

@@ -10,7 +10,7 @@ import click
 
 from kgtool.cli.options import store_options
 from kgtool.errors import InputError
-from kgtool.exporter import EXPORT_FORMATS, export
+from kgtool.exporter import EXPORT_FORMATS, select_for_export, serialize
 from kgtool.formats.findings_text import format_quality
 from kgtool.formats.rdf_files import FORMAT_BY_SUFFIX
 from kgtool.importer import QualityFailureError, import_files, list_imports, undo_import
@@ -123,8 +123,9 @@ def export_(source: StoreSource, output_format: str, output: Path | None, graph:
         kgtool export --graph https://w3id.org/kgtool/graph/data > data.ttl
     """
     with open_store((), source) as store:
-        data = export(store, output_format, graph)
+        statements = select_for_export(store, output_format, graph)  # a bad --graph fails before -o is touched
     if output is None:
-        click.echo(data.decode("utf-8"), nl=False)
+        click.echo(serialize(statements, output_format).decode("utf-8"), nl=False)
     else:
-        output.write_bytes(data)
+        with output.open("wb") as file:  # written as it is serialised: no second copy of the export in memory
+            serialize(statements, output_format, file)

@@ -268,6 +268,11 @@ class RemoteStore:
             quads += [ox.Quad(t.subject, t.predicate, t.object, node) for t in triples]
         return quads
 
+    def triples(self, graph: str) -> Iterator[ox.Triple]:
+        """Return the triples of one of kgtool's graphs (one ``CONSTRUCT``), as they are parsed."""
+        node = ox.NamedNode(graph)
+        yield from self._raw_query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}", False)
+
     def working_copy(self) -> RemoteStore:
         """Return itself: queries run on the server, nothing is downloaded to evaluate them."""
         return self
