@@ -264,8 +264,7 @@ class RemoteStore:
         quads = []
         for name in [graph] if graph is not None else self.graphs():
             node = ox.NamedNode(name)
-            triples = self._raw_query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}", False)
-            quads += [ox.Quad(t.subject, t.predicate, t.object, node) for t in triples]
+            quads += [ox.Quad(t.subject, t.predicate, t.object, node) for t in self.triples(name)]
         return quads
 
     def triples(self, graph: str) -> Iterator[ox.Triple]:
@@ -279,8 +278,7 @@ class RemoteStore:
 
     def graph_ntriples(self, graph: str) -> bytes:
         """Return one of kgtool's graphs as N-Triples."""
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in self.quads(graph)]
-        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        return ox.serialize(self.triples(graph), format=ox.RdfFormat.N_TRIPLES) or b""
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads, graph by graph, each through a checked temporary graph."""
@@ -289,7 +287,7 @@ class RemoteStore:
             by_graph.setdefault(quad.graph_name.value, []).append(ox.Triple(quad.subject, quad.predicate, quad.object))
         for graph, triples in by_graph.items():
             present = graph in self.graphs()
-            existing = [ox.Triple(q.subject, q.predicate, q.object) for q in self.quads(graph)] if present else []
+            existing = list(self.triples(graph)) if present else []
             self.replace_graph(graph, existing + triples)
 
     def __len__(self) -> int:
