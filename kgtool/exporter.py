@@ -76,7 +76,7 @@ def canonical_quads(statements: list[Statement]) -> list[Statement]:
     rebuilt in the default graph and a set, against about half of both this way).
     """
     if _has_blank_nodes(statements):
-        as_triples = bool(statements) and not isinstance(statements[0], ox.Quad)
+        as_triples = not isinstance(statements[0], ox.Quad)  # there are statements: some have blank nodes
         default = ox.DefaultGraph()
         dataset = ox.Dataset(
             ox.Quad(s.subject, s.predicate, s.object, default) if as_triples else s for s in statements
@@ -93,7 +93,7 @@ def canonical_quads(statements: list[Statement]) -> list[Statement]:
     return ordered
 
 
-def select_quads(store: EmbeddedStore, graph: str | None, output_format: str) -> list[Statement]:
+def select_statements(store: EmbeddedStore, graph: str | None, output_format: str) -> list[Statement]:
     """Return what to export, canonical and sorted: one named graph, or every graph but the recomputed ones.
 
     Quads for the formats that keep graphs (TriG, N-Quads); triples, read straight from the store, for the
@@ -176,4 +176,4 @@ def select_for_export(store: EmbeddedStore, output_format: str, graph: str | Non
     """Check the format and the graph, and return what to export (``serialize`` writes it)."""
     if output_format not in EXPORT_FORMATS:
         raise InputError(f"unknown export format {output_format!r} (one of {', '.join(EXPORT_FORMATS)})")
-    return select_quads(store, graph, output_format)
+    return select_statements(store, graph, output_format)

@@ -46,9 +46,8 @@ def push_graphs(
     try:
         for index, graph in enumerate(local.graphs()):
             temporary = f"urn:kgtool:upload:{nonce}:{index}"
-            staged.append((graph, temporary, local.count(graph)))
+            staged.append((graph, temporary, local.count(graph)))  # before the upload: a failure drops it
             sent = remote.upload(temporary, local.triples(graph), progress=progress)
-            staged[-1] = (graph, temporary, sent)
             uploaded = remote.count(temporary)
             if uploaded != sent:
                 raise EndpointError(
