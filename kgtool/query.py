@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from kgtool.errors import InputError
 from kgtool.query_library import QueryFile, bind_parameters, update_keyword
+from kgtool.sparql_guard import refuse_deep_nesting, refuse_service, service_clauses
+from kgtool.sparql_syntax import syntax_error
 from kgtool.store import EmbeddedStore
-
-_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+from kgtool.store.remote import RemoteStore
 
 
 @dataclass
@@ -22,40 +23,52 @@ class QueryResult:
     result: ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]
 
 
-def check_syntax(query: QueryFile) -> None:
-    """Refuse updates and report syntax errors with file, line and column, before anything runs."""
+def check_syntax(query: QueryFile, allowed_hosts: Iterable[str] | None = ()) -> None:
+    """Refuse updates, SERVICE clauses the policy does not allow and deep nesting; locate syntax errors.
+
+    All of it before anything runs: errors name the file, line and column (syntax errors with a caret).
+    ``allowed_hosts`` as for :func:`kgtool.sparql_guard.refuse_service` (None: any SERVICE).
+    """
     keyword = update_keyword(query.text)
     if keyword is not None:
         raise InputError(
             f"{keyword} is a SPARQL update; kgtool query is read-only (use kgtool import to add data)",
             str(query.path),
         )
+    refuse_deep_nesting(query.text, str(query.path))
+    refuse_service(query.text, str(query.path), allowed_hosts)
+    if service_clauses(query.text):
+        return  # an allowed SERVICE: a trial run would call the server; the real run reports syntax errors
     try:
-        ox.Store().query(query.text)
+        ox.Store().query(query.text)  # on an empty store: parses, and evaluates nothing of the user's data
     except SyntaxError as error:
-        match = _POSITION.match(str(error))
-        if match:
-            line, column, message = match.groups()
-            message = _readable(message)
-            raise InputError(f"SPARQL syntax error: {message}", str(query.path), int(line), int(column)) from None
-        raise InputError(f"SPARQL syntax error: {error}", str(query.path)) from None
+        raise syntax_error(query.text, error, str(query.path)) from None
 
 
-def _readable(message: str) -> str:
-    """Shorten pyoxigraph's parser message to one line a user can act on."""
-    if "Prefix not found" in message:
-        return "undeclared prefix (add a PREFIX line)"
-    first = message.splitlines()[0]
-    return first if len(first) <= 160 else first[:157] + "..."
-
-
-def run_query(store: EmbeddedStore, query: QueryFile, params: dict[str, str]) -> QueryResult:
-    """Check, bind and run one query on the store."""
-    check_syntax(query)
+def run_query(
+    store: EmbeddedStore | RemoteStore,
+    query: QueryFile,
+    params: dict[str, str],
+    allowed_hosts: Iterable[str] | None = (),
+) -> QueryResult:
+    """Check, bind and run one query on the store (SERVICE only as ``allowed_hosts`` allows)."""
+    check_syntax(query, allowed_hosts)
     text = bind_parameters(query, params)
-    result = store.query(text)
+    try:
+        result = store.query(text, allow_service=allowed_hosts is None)
+    except SyntaxError as error:
+        raise syntax_error(text, error, str(query.path)) from None
+    except (OSError, RuntimeError) as error:
+        raise evaluation_error(error, str(query.path)) from None
     if isinstance(result, ox.QueryBoolean):
         return QueryResult("ask", result)
     if isinstance(result, ox.QueryTriples):
         return QueryResult("construct", list(result))
     return QueryResult("select", result)
+
+
+def evaluation_error(error: BaseException, file: str | None) -> InputError:
+    """Return the one-line error for a query that failed while it ran (a SERVICE call, the engine refusing)."""
+    detail = " ".join(str(error).split()) or type(error).__name__
+    detail = detail if len(detail) <= 300 else detail[:297] + "..."
+    return InputError(f"the query failed while it ran: {detail}", file)

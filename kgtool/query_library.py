@@ -75,8 +75,13 @@ def read_query_file(path: Path) -> QueryFile:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError("no such query file", str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a query file", str(path)) from None
     except UnicodeDecodeError as error:
-        raise InputError(f"not UTF-8 text ({error.reason})", str(path)) from None
+        line = error.object[: error.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 text ({error.reason} at byte {error.start})", str(path), line) from None
+    except OSError as error:
+        raise InputError(f"cannot read the query file ({error.strerror or error})", str(path)) from None
     header: dict[str, str] = {}
     parameters = []
     for number, line in enumerate(text.splitlines(), start=1):

@@ -210,7 +210,11 @@ def test_syntax_error_gives_file_line_and_column(tmp_path):
     )
     result = run("query", str(path))
     assert result.exit_code == 2
-    assert result.stderr == f"kgtool: error: {path}:4:18: SPARQL syntax error: undeclared prefix (add a PREFIX line)\n"
+    assert result.stderr == (
+        f"kgtool: error: {path}:4:6: SPARQL syntax error: undeclared prefix in und:declared (add a PREFIX line)\n"
+        "      ?s und:declared ?o .\n"
+        "         ^\n"
+    )
 
 
 def test_unknown_query_name_lists_the_nearest():

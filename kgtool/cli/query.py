@@ -10,7 +10,7 @@ from kgtool.cli.options import store_options
 from kgtool.errors import EXIT_FAILED
 from kgtool.formats.results import standard_results, table, turtle
 from kgtool.loading import StoreSource, open_store
-from kgtool.query import QueryResult, run_query
+from kgtool.query import QueryResult, evaluation_error, run_query
 from kgtool.query_library import bundled_queries, find_query, parse_params
 
 
@@ -25,13 +25,22 @@ from kgtool.query_library import bundled_queries, find_query, parse_params
     show_default=True,
     help="SELECT output: a readable table, or SPARQL 1.1 Query Results JSON, CSV or TSV.",
 )
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let SERVICE clauses call other SPARQL servers (federated query). Off by default: kgtool sends no "
+    "request anywhere unless asked.",
+)
 @store_options
-def query(name_or_file: str, params: tuple[str, ...], output_format: str, source: StoreSource) -> None:
+def query(
+    name_or_file: str, params: tuple[str, ...], output_format: str, allow_service: bool, source: StoreSource
+) -> None:
     """Run a bundled query by name, or a .rq file, read-only, on the graph.
 
     Parameters are bound as typed RDF terms (iri, date, integer, string, as the query's header declares),
     never pasted into the query text. ASK prints true or false and exits 0 or 1; CONSTRUCT and DESCRIBE print
-    Turtle. Updates (INSERT, DELETE, LOAD, CLEAR, DROP, ...) are refused with exit 2.
+    Turtle. Updates (INSERT, DELETE, LOAD, CLEAR, DROP, ...) are refused with exit 2, and so is a SERVICE
+    clause unless --allow-service is given.
 
     \b
     Example:
@@ -40,8 +49,13 @@ def query(name_or_file: str, params: tuple[str, ...], output_format: str, source
     """
     query_file = find_query(name_or_file)
     with open_store((), source) as store:
-        result = run_query(store, query_file, parse_params(params))
-        _print_result(result, output_format)
+        result = run_query(store, query_file, parse_params(params), None if allow_service else ())
+        try:
+            _print_result(result, output_format)
+        except click.exceptions.Exit:
+            raise
+        except (OSError, RuntimeError) as error:  # results are computed as they are printed
+            raise evaluation_error(error, str(query_file.path)) from None
 
 
 def _print_result(result: QueryResult, output_format: str) -> None:

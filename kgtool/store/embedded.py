@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from kgtool.errors import InputError
 from kgtool.formats.rdf_files import RDF_SUFFIXES, parse_triples
+from kgtool.sparql_guard import refuse_service
 from kgtool.store.values import ValueRow, parse_tsv_values
 
 
@@ -201,8 +202,13 @@ class EmbeddedStore:
         solutions = self._store.query(query, use_default_graph_as_union=True)
         return parse_tsv_values(solutions.serialize(format=ox.QueryResultsFormat.TSV) or b"")
 
-    def query(self, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run any read-only SPARQL query over the union of all graphs and return pyoxigraph's result."""
+    def query(self, query: str, allow_service: bool = False) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run any read-only SPARQL query over the union of all graphs and return pyoxigraph's result.
+
+        A SERVICE clause (a request to another server) is refused unless ``allow_service``.
+        """
+        if not allow_service:
+            refuse_service(query)
         return self._store.query(query, use_default_graph_as_union=True)
 
     def construct(self, query: str) -> list[ox.Triple]:

@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from kgtool.errors import InputError
 from kgtool.formats.rdf_files import parse_triples
 from kgtool.sparql import strip_comments
+from kgtool.sparql_guard import refuse_service
 from kgtool.store.http import EndpointError, HttpClient
 from kgtool.store.parts import upload_parts
 from kgtool.store.profiles import Profile, profile_for
@@ -118,8 +119,15 @@ class RemoteStore:
             self._graphs = sorted(row["g"].value for row in rows)
         return self._graphs
 
-    def query(self, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]:
-        """Run a read-only query over the union of kgtool's graphs on the server."""
+    def query(
+        self, query: str, allow_service: bool = False
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]:
+        """Run a read-only query over the union of kgtool's graphs on the server.
+
+        A SERVICE clause (the server would call another server) is refused unless ``allow_service``.
+        """
+        if not allow_service:
+            refuse_service(query)
         return self._raw_query(query)
 
     def select(self, query: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
