@@ -163,7 +163,7 @@ def test_timeout_is_a_clear_error(monkeypatch):
         silent.close()
     assert (result.exit_code, result.stderr) == (
         2,
-        f"kgtool: error: query: no answer within 1 s ({silent.url}/query)\n",
+        f"kgtool: error: query: no answer within the command's KGTOOL_TIMEOUT of 1 s ({silent.url}/query)\n",
     )
 
 

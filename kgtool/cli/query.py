@@ -7,6 +7,7 @@ import json
 import click
 
 from kgtool.cli.options import store_options
+from kgtool.deadline import stop_after_timeout
 from kgtool.errors import EXIT_FAILED
 from kgtool.formats.results import standard_results, table, turtle
 from kgtool.loading import StoreSource, open_store
@@ -32,6 +33,7 @@ from kgtool.query_library import bundled_queries, find_query, parse_params
     "request anywhere unless asked.",
 )
 @store_options
+@stop_after_timeout
 def query(
     name_or_file: str, params: tuple[str, ...], output_format: str, allow_service: bool, source: StoreSource
 ) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from kgtool.cli.options import store_options
+from kgtool.deadline import stop_after_timeout
 from kgtool.errors import InputError
 from kgtool.loading import StoreSource, open_store
 from kgtool.report import build_report
@@ -25,6 +26,7 @@ from kgtool.report import build_report
     type=click.Path(dir_okay=False, path_type=Path),
     help="The HTML file to write ('-' for standard output).",
 )
+@stop_after_timeout
 def report(state: str | None, source: StoreSource, output: Path) -> None:
     """Write a dossier a person can read: findings, timeline, obligations, incidents, UN statements, positions.
 

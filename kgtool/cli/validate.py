@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from kgtool.cli.options import format_option, store_options
+from kgtool.deadline import stop_after_timeout
 from kgtool.errors import EXIT_FAILED
 from kgtool.formats.findings_text import format_quality
 from kgtool.formats.reasoning import ontology_report_json, ontology_report_text
@@ -26,6 +27,7 @@ from kgtool.validate import validate_store
     is_flag=True,
     help="Run the ontology quality checks (queries/ontology-checks/ and HermiT) instead of the data-quality shapes.",
 )
+@stop_after_timeout
 def validate(paths: tuple[Path, ...], source: StoreSource, output_format: str, ontology_checks: bool) -> None:
     """Report data quality (shapes/quality.ttl) of the bundled graph, or of the given RDF files.
 
@@ -56,17 +58,15 @@ def validate(paths: tuple[Path, ...], source: StoreSource, output_format: str, o
     with open_store(paths, source) as store:
         report = validate_store(store.working_copy())
     if output_format == "json":
-        document = {
-            "conforms": report.conforms,
-            "violations": len(report.violations),
-            "warnings": len(report.warnings),
-            "results": [r.as_dict() for r in report.results],
-        }
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True))
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False, sort_keys=True))
     else:
-        status = "conforms" if report.conforms else "does not conform"
-        click.echo(f"Data quality {status}: {len(report.violations)} violation(s), {len(report.warnings)} warning(s).")
+        status = "holds" if report.holds else "fails"
+        shacl = "conforms" if report.conforms else f"does not conform: {len(report.results)} result(s)"
+        click.echo(
+            f"Data quality {status}: {len(report.violations)} violation(s), {len(report.warnings)} warning(s) "
+            f"(SHACL {shacl})."
+        )
         for line in format_quality(report):
             click.echo(line)
-    if not report.conforms:
+    if not report.holds:
         raise click.exceptions.Exit(EXIT_FAILED)

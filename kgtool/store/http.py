@@ -8,6 +8,7 @@ authentication, timeouts and error messages. Credentials come from ``KGTOOL_USER
 from __future__ import annotations
 
 import base64
+import http.client
 import netrc
 import os
 import urllib.error
@@ -15,6 +16,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
+from kgtool.deadline import Deadline
 from kgtool.errors import KgtoolError
 from kgtool.store.digest import Challenge, DigestAuth, parse_challenge
 
@@ -24,11 +26,15 @@ class EndpointError(KgtoolError):
 
     def __init__(self, url: str, what: str) -> None:
         self.url = url
-        super().__init__(f"{what} ({_redact(url)})")
+        super().__init__(f"{' '.join(what.split())} ({_redact(url)})")  # one line, whatever the server sent
 
 
 class EndpointTimeoutError(EndpointError):
     """The server did not answer in time: the request may have run there, or may still be running."""
+
+
+def _command_timeout(deadline: Deadline) -> str:
+    return f"the command's KGTOOL_TIMEOUT of {deadline.seconds:g} s"
 
 
 def _redact(url: str) -> str:
@@ -85,8 +91,12 @@ class HttpClient:
     A request refused because its nonce went stale is signed afresh and sent once more.
     """
 
-    def __init__(self, auth_url: str, auth: str | None, timeout: float = 60.0) -> None:
+    def __init__(
+        self, auth_url: str, auth: str | None, timeout: float = 60.0, deadline: Deadline | None = None
+    ) -> None:
         self.timeout = timeout
+        #: The command's KGTOOL_TIMEOUT: every request gets at most what is left of it.
+        self.deadline = deadline or Deadline(None)
         self.auth_url = auth_url
         found = credentials(auth_url) if auth else None
         self._basic: str | None = None
@@ -143,6 +153,9 @@ class HttpClient:
     def _send(
         self, request: urllib.request.Request, url: str, what: str, ok: tuple[int, ...], timeout: float
     ) -> Response:
+        timeout, bounded = self.deadline.cap(timeout)
+        if timeout <= 0:
+            raise EndpointTimeoutError(url, f"{what}: {_command_timeout(self.deadline)} passed before it was sent")
         try:
             with self.opener.open(request, timeout=timeout) as reply:
                 response = Response(reply.status, {k.lower(): v for k, v in reply.headers.items()}, reply.read())
@@ -156,12 +169,21 @@ class HttpClient:
                 return Response(error.code, {k.lower(): v for k, v in error.headers.items()}, b"")
             raise EndpointError(url, f"{what}: HTTP {error.code} {body}".rstrip()) from None
         except TimeoutError:
-            raise EndpointTimeoutError(url, f"{what}: no answer within {timeout:.0f} s") from None
+            limit = _command_timeout(self.deadline) if bounded else f"{timeout:g} s"
+            raise EndpointTimeoutError(url, f"{what}: no answer within {limit}") from None
         except urllib.error.URLError as error:
             reason = getattr(error, "reason", error)
+            if isinstance(reason, TimeoutError):
+                limit = _command_timeout(self.deadline) if bounded else f"{timeout:g} s"
+                raise EndpointTimeoutError(url, f"{what}: no answer within {limit}") from None
             raise EndpointError(url, f"{what}: cannot reach the server ({reason})") from None
         except ConnectionError as error:
             raise EndpointError(url, f"{what}: connection failed ({error})") from None
+        except http.client.HTTPException as error:
+            detail = f"{type(error).__name__}: {error}".rstrip(": ")
+            raise EndpointError(url, f"{what}: the server's answer is not valid HTTP ({detail[:200]})") from None
+        except (OSError, ValueError) as error:
+            raise EndpointError(url, f"{what}: request failed ({error})") from None
         if response.status not in ok:
             raise EndpointError(url, f"{what}: unexpected HTTP {response.status}")
         return response

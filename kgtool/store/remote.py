@@ -12,9 +12,10 @@ store. Everything runs on the server; nothing is downloaded to evaluate rules or
 from __future__ import annotations
 
 import contextlib
-import os
+import http.client
 import re
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -22,6 +23,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from kgtool.deadline import DEFAULT_REQUEST_TIMEOUT, Deadline
 from kgtool.errors import InputError
 from kgtool.formats.rdf_files import parse_triples
 from kgtool.sparql import strip_comments
@@ -52,36 +54,45 @@ MOVE_SECONDS_PER_TRIPLE = 0.0005
 
 def server_header(endpoint: str, timeout: float = 10.0) -> str | None:
     """Return the Server header the endpoint answers with, to pick a profile (None when unreachable)."""
+    if timeout <= 0:
+        return None
     try:
         with urllib.request.urlopen(urllib.request.Request(endpoint, method="GET"), timeout=timeout) as reply:
             return reply.headers.get("Server")
     except urllib.error.HTTPError as error:
         return error.headers.get("Server")
-    except (OSError, ValueError):
+    except (OSError, ValueError, http.client.HTTPException):
         return None
 
 
 class RemoteStore:
     """A SPARQL 1.1 server reached over HTTP, used through the same methods as the embedded store."""
 
-    def __init__(self, profile: Profile, timeout: float = 120.0) -> None:
+    def __init__(
+        self, profile: Profile, timeout: float = DEFAULT_REQUEST_TIMEOUT, deadline: Deadline | None = None
+    ) -> None:
         self.profile = profile
-        self.client = HttpClient(profile.query_url, profile.auth, timeout)
+        self.client = HttpClient(profile.query_url, profile.auth, timeout, deadline)
         self._graphs: list[str] | None = None
         #: Graphs outside kgtool's own that queries see too (an import's staging graph, while it is validated).
         self._included: tuple[str, ...] = ()
 
     @classmethod
-    def connect(cls, endpoint: str, profile_name: str = "auto", timeout: float = 120.0) -> RemoteStore:
+    def connect(
+        cls, endpoint: str, profile_name: str = "auto", timeout: float = DEFAULT_REQUEST_TIMEOUT
+    ) -> RemoteStore:
         """Return a store for an endpoint URL, picking the profile from the server when ``auto``.
 
-        ``KGTOOL_TIMEOUT`` (seconds) overrides the timeout of every request.
+        ``KGTOOL_TIMEOUT`` (seconds), when set, bounds every request and all of them together, from now on.
         """
-        if not endpoint.startswith(("http://", "https://")):
-            raise InputError(f"--endpoint must be an http(s) URL, got {endpoint!r}")
-        timeout = float(os.environ.get("KGTOOL_TIMEOUT", timeout))
-        header = server_header(endpoint, min(timeout, 10.0)) if profile_name == "auto" else None
-        return cls(profile_for(profile_name, endpoint, header), timeout)
+        if not endpoint.startswith(("http://", "https://")) or not urllib.parse.urlsplit(endpoint).hostname:
+            raise InputError(f"--endpoint must be an http(s) URL with a host, got {endpoint!r}")
+        deadline = Deadline.from_environment()
+        if deadline.seconds is not None:
+            timeout = deadline.seconds
+        probe, _ = deadline.cap(min(timeout, 10.0))
+        header = server_header(endpoint, probe) if profile_name == "auto" else None
+        return cls(profile_for(profile_name, endpoint, header), timeout, deadline)
 
     # -- protocol -------------------------------------------------------------------------------------------
     def _dataset(self) -> list[tuple[str, str]]:
@@ -103,14 +114,22 @@ class RemoteStore:
                 "(raise its ResultSetMaxRows)",
             )
         content_type = response.headers.get("content-type", "").split(";")[0].strip()
-        if "json" in content_type:
-            body = self.profile.normalise_results(response.body)
-            return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        fmt = _RDF_BY_TYPE.get(content_type)
-        if fmt is None:
-            raise EndpointError(self.profile.query_url, f"query: unexpected answer of type {content_type!r}")
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(response.body, format=fmt)]
+        try:
+            if "json" in content_type:
+                body = self.profile.normalise_results(response.body)
+                return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            fmt = _RDF_BY_TYPE.get(content_type)
+            if fmt is None:
+                raise EndpointError(self.profile.query_url, f"query: unexpected answer of type {content_type!r}")
+            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(response.body, format=fmt)]
+        except (SyntaxError, ValueError, TypeError, AttributeError) as error:
+            raise self._bad_answer(content_type, error) from None
         return self.profile.normalise_triples(triples)
+
+    def _bad_answer(self, content_type: str, error: BaseException) -> EndpointError:
+        detail = " ".join(str(error).split())[:200]
+        what = f"query: the server's answer is not valid {content_type or 'SPARQL results'} ({detail})"
+        return EndpointError(self.profile.query_url, what)
 
     def graphs(self) -> list[str]:
         """Return kgtool's named graphs on the server, sorted (cached until the next write)."""
@@ -128,13 +147,25 @@ class RemoteStore:
         """
         if not allow_service:
             refuse_service(query)
-        return self._raw_query(query)
+        result = self._raw_query(query)
+        if isinstance(result, ox.QuerySolutions):
+            self._rows(result)  # a malformed row fails here, naming the endpoint, not in the caller's loop
+            result = self._raw_query(query)
+        return result
+
+    def _rows(self, solutions: ox.QuerySolutions) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+        names = [v.value for v in solutions.variables]
+        try:
+            return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+        except (SyntaxError, ValueError) as error:
+            raise self._bad_answer(RESULTS_JSON, error) from None
 
     def select(self, query: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
         """Run a SELECT; return rows as {variable: term} (unbound left out)."""
         solutions = self._raw_query(query)
-        names = [v.value for v in solutions.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise EndpointError(self.profile.query_url, "query: the server did not answer a SELECT with solutions")
+        return self._rows(solutions)
 
     def select_values(self, query: str) -> list[ValueRow]:
         """Run a SELECT; return rows as {variable: lexical value} (unbound left out)."""
