@@ -206,7 +206,7 @@ def run_check(store: EmbeddedStore, state: str | None = None) -> CheckResult:
         except Exception as exc:  # bad data may break the description: the quality report says why
             error = exc
         quality = quality_report(run.result() for run in quality_runs)
-    if not quality.conforms:
+    if not quality.holds:
         return CheckResult(quality=quality)
     if error is not None:
         raise error

@@ -303,7 +303,7 @@ def build_dossiers(store: EmbeddedStore, state: str | None = None) -> dict[str, 
     if state is not None and state not in states:
         raise InputError(f"unknown State code {state!r} for --state (known: {', '.join(known_states(store))})")
     result = run_check(store, state)
-    if not result.quality.conforms:
+    if not result.quality.holds:
         raise DataQualityError(
             f"data quality fails ({len(result.quality.violations)} violation(s)): no report is built from bad data; "
             "see `kgtool validate`"

@@ -265,7 +265,7 @@ def import_files(
             record.triples = staged
         with store.including(staging):
             report = validate_store(store)
-            if not report.conforms:
+            if not report.holds:
                 raise QualityFailureError(report)
             bindings = store.construct(binding_rule())
         store.bulk_add(bindings, derived)

@@ -58,9 +58,32 @@ class QualityReport:
         return [r for r in self.results if r.severity == "Warning"]
 
     @property
-    def conforms(self) -> bool:
-        """True when no result is a Violation."""
+    def holds(self) -> bool:
+        """True when no result is a Violation: what kgtool requires of data (warnings are reported only)."""
         return not self.violations
+
+    @property
+    def conforms(self) -> bool:
+        """SHACL's conformance (SHACL 1.0, 3.6.2): true only when there is no result at all, of any severity."""
+        return not self.results
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of results of each severity (Violation, Warning, Info), zeros included."""
+        counts = dict.fromkeys(SEVERITY_ORDER, 0)
+        for result in self.results:
+            counts[result.severity] = counts.get(result.severity, 0) + 1
+        return counts
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the report with stable keys for JSON output (``conforms`` as SHACL defines it)."""
+        return {
+            "conforms": self.conforms,
+            "holds": self.holds,
+            "counts": self.counts(),
+            "violations": len(self.violations),
+            "warnings": len(self.warnings),
+            "results": [r.as_dict() for r in self.results],
+        }
 
 
 _RESULTS_QUERY = """

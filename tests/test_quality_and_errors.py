@@ -13,10 +13,23 @@ def _validate_lines(path) -> tuple[int, list[str]]:
     return result.exit_code, result.stdout.splitlines()
 
 
-def test_bundled_graph_conforms():
+def test_bundled_graph_holds_and_conforms_as_shacl_defines_it():
     code, document = run_json("validate")
     assert code == 0
-    assert document["conforms"] is True and document["violations"] == 0
+    # SHACL 1.0, 3.6.2: any result, whatever its severity, means the data graph does not conform (Jena agrees).
+    assert document["conforms"] is False
+    assert document["holds"] is True
+    assert document["counts"] == {"Violation": 0, "Warning": 7, "Info": 0}
+    assert (document["violations"], document["warnings"]) == (0, 7)
+    assert len(document["results"]) == 7
+
+
+def test_validate_text_gives_both_verdicts():
+    result = run("validate")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == (
+        "Data quality holds: 0 violation(s), 7 warning(s) (SHACL does not conform: 7 result(s))."
+    )
 
 
 def test_fact_without_source_is_a_violation(write_graph):
@@ -24,7 +37,7 @@ def test_fact_without_source_is_a_violation(write_graph):
     path = write_graph(BASE_WORLD, participation("1980-01-01", "1980-02-01"), unsourced)
     code, lines = _validate_lines(path)
     assert code == 1
-    assert lines[0] == "Data quality does not conform: 1 violation(s), 0 warning(s)."
+    assert lines[0] == "Data quality fails: 1 violation(s), 0 warning(s) (SHACL does not conform: 1 result(s))."
     assert lines[1] == (
         "[Violation] https://example.org/kgtool-test/unsourced prov:wasDerivedFrom: "
         "has no source: add prov:wasDerivedFrom pointing to a kgo:Source"

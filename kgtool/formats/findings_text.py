@@ -81,7 +81,7 @@ def format_quality(report: QualityReport) -> list[str]:
 def format_check(findings: list[dict[str, Any]], report: QualityReport) -> str:
     """Return the whole text output of `kgtool check`."""
     lines: list[str] = []
-    if not report.conforms:
+    if not report.holds:
         lines.append(f"Data quality failed: {len(report.violations)} violation(s); no findings computed.")
         lines.extend(format_quality(report))
         return "\n".join(lines) + "\n"
