@@ -147,11 +147,11 @@ def _to_term(parameter: Parameter, value: str) -> ox.NamedNode | ox.Literal:
             datetime.date.fromisoformat(value)
         except ValueError:
             raise InputError(f"parameter {parameter.name!r} must be a date YYYY-MM-DD, got {value!r}") from None
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
             raise InputError(f"parameter {parameter.name!r} must be a date YYYY-MM-DD, got {value!r}")
         return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
     if parameter.type == "integer":
-        if not re.fullmatch(r"[+-]?\d+", value):
+        if not re.fullmatch(r"[+-]?[0-9]+", value):
             raise InputError(f"parameter {parameter.name!r} must be an integer, got {value!r}")
         return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
     return ox.Literal(value)

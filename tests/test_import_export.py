@@ -130,7 +130,35 @@ BAD_ROWS = [
     ),
     (
         INCIDENT_HEADER + f"x1,2024-02-30,,CHN,PRK,5,,d,{SOURCE}\n",
-        "column 'date': bad date '2024-02-30' (expected YYYY-MM-DD, YYYY-MM or YYYY)",
+        "column 'date': bad date '2024-02-30' (expected YYYY-MM-DD, YYYY-MM or YYYY, from year 0001)",
+    ),
+    (
+        INCIDENT_HEADER + f"x1,0000-05-01,,CHN,PRK,5,,d,{SOURCE}\n",
+        "column 'date': bad date '0000-05-01' (expected YYYY-MM-DD, YYYY-MM or YYYY, from year 0001)",
+    ),
+    (
+        INCIDENT_HEADER + f"x1,0000,,CHN,PRK,5,,d,{SOURCE}\n",
+        "column 'date': bad date '0000' (expected YYYY-MM-DD, YYYY-MM or YYYY, from year 0001)",
+    ),
+    (
+        INCIDENT_HEADER + f"x1,\u0662\u0660\u0662\u0664,,CHN,PRK,5,,d,{SOURCE}\n",
+        "column 'date': bad date '\u0662\u0660\u0662\u0664' (expected YYYY-MM-DD, YYYY-MM or YYYY, from year 0001)",
+    ),
+    (
+        INCIDENT_HEADER + f"x1,2024-01-01,,CHN,PRK,\u0665\u0660,,d,{SOURCE}\n",
+        "column 'people': '\u0665\u0660' is not an integer",
+    ),
+    (
+        INCIDENT_HEADER + f"x1,2024-01-01,,CHN,PRK,5,,a\x00b,{SOURCE}\n",
+        "column 'description': control character U+0000 at position 2",
+    ),
+    (
+        INCIDENT_HEADER + f"x1,2024-01-01,,CHN,PRK,5,,a\x1bb,{SOURCE}\n",
+        "column 'description': control character U+001B at position 2",
+    ),
+    (
+        INCIDENT_HEADER + f"x1,2024-01-01,,CHN,CHN,5,,d,{SOURCE}\n",
+        "column 'destination_state': CHN is also the returning State: a return is to another State",
     ),
     (
         INCIDENT_HEADER + f"x1,2024-01-01,,CHN,PRK,-5,,d,{SOURCE}\n",
@@ -303,3 +331,37 @@ def test_import_needs_a_store(tmp_path):
         2,
         "kgtool: error: this command writes to a persistent store: give --store DIR (or set KGTOOL_STORE)\n",
     )
+
+
+def test_a_csv_that_is_not_utf8_names_the_line_of_the_bad_byte(store, tmp_path):
+    rows = "".join(f"ok-{n},2024-01-01,,CHN,PRK,1,,good row,{SOURCE}\n" for n in range(300))
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(
+        (INCIDENT_HEADER + rows).encode() + f"bad,2024-01-01,,CHN,PRK,1,,caf\xe9,{SOURCE}\n".encode("latin-1")
+    )
+    before = snapshot(store)
+    result = run("import", str(path), "--store", str(store))
+    offset = len((INCIDENT_HEADER + rows).encode()) + len("bad,2024-01-01,,CHN,PRK,1,,caf")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"kgtool: error: {path}:302: not UTF-8 text (invalid continuation byte at byte {offset})\n",
+    )
+    assert snapshot(store) == before
+
+
+def test_csv_results_neutralise_spreadsheet_formulas(tmp_path):
+    query = tmp_path / "formulas.rq"
+    query.write_text(
+        'SELECT ?text ?n WHERE { VALUES (?text ?n) { ("=HYPERLINK(\\"http://x\\")" -5) ("@SUM(A1)" 2) '
+        '("-x" 3) ("plain" 4) } }\n',
+        encoding="utf-8",
+    )
+    result = run("query", str(query), "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "text,n",
+        '"\'=HYPERLINK(""http://x"")",-5',
+        "'@SUM(A1),2",
+        "'-x,3",
+        "plain,4",
+    ]

@@ -73,18 +73,23 @@ class RowError(Exception):
 
 
 def parse_date(value: str, column: str) -> ox.Literal:
-    """Return an ISO date (YYYY-MM-DD, YYYY-MM or YYYY) as a literal whose datatype is its precision."""
+    """Return an ISO date (YYYY-MM-DD, YYYY-MM or YYYY) as a literal whose datatype is its precision.
+
+    Digits are ASCII digits only, and the year is 0001 or later (there is no year 0000 in the Gregorian dates
+    sources give).
+    """
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            datetime.date.fromisoformat(value)
-            return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
-        if re.fullmatch(r"\d{4}-\d{2}", value) and 1 <= int(value[5:]) <= 12:
-            return ox.Literal(value, datatype=ox.NamedNode(XSD + "gYearMonth"))
-        if re.fullmatch(r"\d{4}", value):
-            return ox.Literal(value, datatype=ox.NamedNode(XSD + "gYear"))
+        if re.fullmatch(r"[0-9]{4}(-[0-9]{2}){0,2}", value) and value[:4] != "0000":
+            if len(value) == 10:
+                datetime.date.fromisoformat(value)
+                return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+            if len(value) == 7 and 1 <= int(value[5:]) <= 12:
+                return ox.Literal(value, datatype=ox.NamedNode(XSD + "gYearMonth"))
+            if len(value) == 4:
+                return ox.Literal(value, datatype=ox.NamedNode(XSD + "gYear"))
     except ValueError:
         pass
-    raise RowError(column, f"bad date {value!r} (expected YYYY-MM-DD, YYYY-MM or YYYY)")
+    raise RowError(column, f"bad date {value!r} (expected YYYY-MM-DD, YYYY-MM or YYYY, from year 0001)")
 
 
 def entry_into_force(instrument: InstrumentInfo, deposit: str) -> str | None:
@@ -193,9 +198,14 @@ class CsvConverter:
         start = parse_date(row["date"], "date")
         returning = self.state(row, "returning_state")
         destination = self.state(row, "destination_state")
+        if destination == returning:
+            raise RowError(
+                "destination_state",
+                f"{row['destination_state']} is also the returning State: a return is to another State",
+            )
         people = None
         if row["people"]:
-            if not re.fullmatch(r"[+-]?\d+", row["people"]):
+            if not re.fullmatch(r"[+-]?[0-9]+", row["people"]):
                 raise RowError("people", f"{row['people']!r} is not an integer")
             people = int(row["people"])
             if people < 0:
@@ -268,6 +278,17 @@ class CsvConverter:
         self.add(node, DERIVED_FROM, source)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _refuse_control_characters(row: dict[str, str]) -> None:
+    """Raise a RowError for a cell holding a control character (NUL, escape, ...): no text a source gives has one."""
+    for column, value in row.items():
+        match = _CONTROL.search(value)
+        if match:
+            raise RowError(column, f"control character U+{ord(match.group()):04X} at position {match.start() + 1}")
+
+
 def csv_kind(header: list[str]) -> str | None:
     """Return the CSV kind whose columns the header lists (in any order), or None."""
     for kind, columns in KINDS.items():
@@ -291,7 +312,7 @@ def read_csv(path: Path, lookup: StoreLookup) -> tuple[str, Iterator[ox.Triple]]
         try:
             header = [h.strip() for h in (reader.fieldnames or [])]
         except UnicodeDecodeError as error:
-            raise InputError(f"not UTF-8 text ({error.reason})", str(path)) from None
+            raise _not_utf8(path, error) from None
         kind = csv_kind(header)
         if kind is None:
             expected = "; ".join(f"{k}: {','.join(c)}" for k, c in KINDS.items())
@@ -300,6 +321,21 @@ def read_csv(path: Path, lookup: StoreLookup) -> tuple[str, Iterator[ox.Triple]]
         handle.close()
         raise
     return kind, _converted_rows(path, handle, reader, kind, lookup)
+
+
+def _not_utf8(path: Path, error: UnicodeDecodeError) -> InputError:
+    """Return the error for a file that is not UTF-8, at the line of its first undecodable byte.
+
+    The decoder reads ahead in blocks, so the row being read when it fails is not where the bad byte is.
+    """
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as first:
+        offset = first.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        line = data.count(b"\n", 0, offset) + 1
+        return InputError(f"not UTF-8 text ({first.reason} at byte {offset})", str(path), line)
+    return InputError(f"not UTF-8 text ({error.reason})", str(path))
 
 
 def _converted_rows(
@@ -318,12 +354,13 @@ def _converted_rows(
                     raise InputError("wrong number of columns", str(path), reader.line_num)
                 cleaned = {k.strip(): (v or "").strip() for k, v in row.items()}
                 try:
+                    _refuse_control_characters(cleaned)
                     convert(cleaned)
                 except RowError as error:
                     raise InputError(str(error), str(path), reader.line_num) from None
                 yield from converter.triples
                 converter.triples.clear()
         except UnicodeDecodeError as error:
-            raise InputError(f"not UTF-8 text ({error.reason})", str(path)) from None
+            raise _not_utf8(path, error) from None
         except csv.Error as error:
             raise InputError(f"malformed CSV: {error}", str(path), reader.line_num) from None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import textwrap
 
 import pyoxigraph as ox
@@ -27,8 +30,35 @@ TURTLE_PREFIXES = {
 
 
 def standard_results(solutions: ox.QuerySolutions, output_format: str) -> bytes:
-    """Serialise SELECT results in the SPARQL 1.1 Query Results JSON, CSV or TSV format."""
-    return solutions.serialize(format=_STANDARD[output_format])
+    """Serialise SELECT results in the SPARQL 1.1 Query Results JSON, CSV or TSV format.
+
+    CSV cells a spreadsheet would run as a formula are neutralised (see ``neutralise_formulas``).
+    """
+    body = solutions.serialize(format=_STANDARD[output_format]) or b""
+    return neutralise_formulas(body) if output_format == "csv" else body
+
+
+#: What a spreadsheet takes as the start of a formula (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def neutralise_formulas(body: bytes) -> bytes:
+    """Prefix a quote to CSV cells that start like a formula (``=``, ``+``, ``-``, ``@``, tab, CR), as OWASP advises.
+
+    A value such as ``=HYPERLINK(...)`` from an imported source would otherwise run when the file is opened in a
+    spreadsheet. Numbers (``-5``, ``+1.5e3``) are left as they are.
+    """
+    text = body.decode("utf-8")
+    if not any(start in text for start in _FORMULA_START):
+        return body
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in csv.reader(io.StringIO(text, newline="")):
+        writer.writerow(
+            ["'" + cell if cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell) else cell for cell in row]
+        )
+    return out.getvalue().encode("utf-8")
 
 
 def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
