@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from system import missing
 
 CHROMIUM = Path(os.environ.get("KGTOOL_CHROMIUM", "/usr/bin/chromium"))
 FLAGS = [
@@ -32,10 +33,9 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 def chromium(user_data_dir: Path) -> Iterator:
     """Launch headless Chromium with a fresh profile in ``user_data_dir``; yield its browser context."""
     if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium is missing ({CHROMIUM}): the browser tests need Debian's chromium, e.g. "
-            "`apt-get install -y --no-install-recommends chromium chromium-driver` (.ci/run installs it)",
-            pytrace=False,
+        missing(
+            f"Chromium ({CHROMIUM}, Debian package chromium)",
+            "apt-get install -y --no-install-recommends chromium chromium-driver",
         )
     try:
         from playwright.sync_api import sync_playwright

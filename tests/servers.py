@@ -21,6 +21,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from system import missing, require
+
 VIRTUOSO_INI = """\
 [Database]
 DatabaseFile = {dir}/virtuoso.db
@@ -137,9 +139,11 @@ def start_oxigraph(directory: Path) -> Server:
 
 def start_virtuoso(directory: Path) -> Server:
     """Start Virtuoso 7 (Debian `virtuoso-opensource`) with a private database, loopback ports, dba/dba."""
-    executable = shutil.which("virtuoso-t")
-    if executable is None:
-        raise RuntimeError("virtuoso-t is not installed (apt-get install virtuoso-opensource); CI installs it")
+    executable = require(
+        "virtuoso-t",
+        "Virtuoso 7 (virtuoso-t, Debian package virtuoso-opensource)",
+        "apt-get install -y --no-install-recommends virtuoso-opensource",
+    )
     http_port, sql_port = free_port(), free_port()
     (directory / "vsp").mkdir(parents=True, exist_ok=True)
     ini = directory / "virtuoso.ini"
@@ -259,7 +263,10 @@ def isql(server: Server, script: str, timeout: float = 60) -> str:
     sql_port = re.search(r"\[Parameters\]\nServerPort = 127\.0\.0\.1:(\d+)", ini).group(1)
     program = shutil.which("isql-vt") or shutil.which("isql")
     if program is None:
-        raise RuntimeError("isql-vt (Debian virtuoso-opensource) is not installed")
+        missing(
+            "isql-vt (Debian package virtuoso-opensource)",
+            "apt-get install -y --no-install-recommends virtuoso-opensource",
+        )
     completed = subprocess.run(
         [program, f"127.0.0.1:{sql_port}", "dba", "dba"],
         input=script,

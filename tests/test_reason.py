@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from conftest import BASE_WORLD, generate_graph, participation, run, run_json
+from system import require
 
 from kgtool.loading import bundled_store, store_with_files
 from kgtool.reasoning.graphs import asserted_triples
@@ -35,7 +36,15 @@ OWL_PREFIX = "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n@prefix skos: <ht
 
 
 @pytest.fixture(scope="module")
-def bundled_reason() -> tuple[int, dict]:
+def java() -> str:
+    """The Java runtime HermiT runs on (the test skips without one, naming the package)."""
+    return require(
+        "java", "A Java runtime (HermiT needs it)", "apt-get install -y --no-install-recommends default-jre-headless"
+    )
+
+
+@pytest.fixture(scope="module")
+def bundled_reason(java) -> tuple[int, dict]:
     return run_json("reason")
 
 
@@ -53,7 +62,7 @@ def test_bundled_ontology_and_data_are_consistent(bundled_reason):
     assert classes[KGO + "Resolution"]["superclasses"] == [{"class": KGO + "Recommendation", "inferred": False}]
 
 
-def test_individual_in_two_disjoint_classes_is_reported_inconsistent_by_name(write_graph):
+def test_individual_in_two_disjoint_classes_is_reported_inconsistent_by_name(write_graph, java):
     path = write_graph(OWL_PREFIX, DISJOINT)
     result = run("reason", str(path))
     assert result.exit_code == 1
@@ -68,7 +77,7 @@ def test_individual_in_two_disjoint_classes_is_reported_inconsistent_by_name(wri
     ]
 
 
-def test_unsatisfiable_class_is_named(write_graph):
+def test_unsatisfiable_class_is_named(write_graph, java):
     path = write_graph(OWL_PREFIX, UNSATISFIABLE)
     code, document = run_json("reason", str(path))
     assert code == 1
@@ -78,7 +87,7 @@ def test_unsatisfiable_class_is_named(write_graph):
     assert entry["unsatisfiable"] is True
 
 
-def test_hierarchy_as_turtle_and_ontology_only(write_graph):
+def test_hierarchy_as_turtle_and_ontology_only(write_graph, java):
     path = write_graph(OWL_PREFIX, DEPORTATION)
     result = run("reason", "--ontology-only", "--format", "turtle")
     assert result.exit_code == 0
@@ -290,7 +299,7 @@ def test_reasonable_alone_ignores_property_chains_so_auto_uses_owlrl():
 
 
 # -- ontology quality checks ----------------------------------------------------------------------------------
-def test_validate_ontology_passes_on_the_bundled_ontology():
+def test_validate_ontology_passes_on_the_bundled_ontology(java):
     result = run("validate", "--ontology")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
@@ -300,7 +309,7 @@ def test_validate_ontology_passes_on_the_bundled_ontology():
     ]
 
 
-def test_validate_ontology_fails_on_an_unlabelled_class(write_graph):
+def test_validate_ontology_fails_on_an_unlabelled_class(write_graph, java):
     path = write_graph(OWL_PREFIX, 'kgo:Unlabelled a owl:Class ; skos:definition "A class with no label."@en .\n')
     result = run("validate", "--ontology", str(path))
     assert result.exit_code == 1
@@ -310,7 +319,7 @@ def test_validate_ontology_fails_on_an_unlabelled_class(write_graph):
     ]
 
 
-def test_ontology_checks_find_undeclared_and_redefined_terms(write_graph):
+def test_ontology_checks_find_undeclared_and_redefined_terms(write_graph, java):
     path = write_graph(
         OWL_PREFIX,
         "ex:r a kgo:ForcedReturnn ; kgo:returningStat ex:AAA .\n",
