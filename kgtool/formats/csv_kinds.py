@@ -155,6 +155,7 @@ class CsvConverter:
             if not row[column]:
                 raise RowError(column, "missing source: every row needs source_url, source_title and source_publisher")
         reference = row["source_url"]
+        date = parse_date(row["source_date"], "source_date") if row["source_date"] else None  # checked on every row
         is_url = bool(re.match(r"^[a-z][a-z0-9+.-]*://\S+$", reference, re.IGNORECASE))
         existing = (self.lookup.sources_by_page if is_url else self.lookup.sources_by_symbol).get(reference)
         if existing is not None:
@@ -172,8 +173,8 @@ class CsvConverter:
             self.add(node, FOAF_PAGE, ox.NamedNode(reference))
         else:
             self.add(node, kgo("documentSymbol"), _plain(reference))
-        if row["source_date"]:
-            self.add(node, ox.NamedNode(DCT + "date"), parse_date(row["source_date"], "source_date"))
+        if date is not None:
+            self.add(node, ox.NamedNode(DCT + "date"), date)
         return node
 
     def body(self, name: str) -> ox.NamedNode:
