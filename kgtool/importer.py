@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from kgtool.errors import EXIT_FAILED, InputError, KgtoolError
 from kgtool.formats.csv_kinds import read_csv
-from kgtool.formats.rdf_files import FORMAT_BY_SUFFIX, RDF_FORMATS
+from kgtool.formats.rdf_files import FORMAT_BY_SUFFIX, RDF_FORMATS, check_rdf_file, has_triples
 from kgtool.lookup import StoreLookup
 from kgtool.rules import binding_rule, derive_bindings
 from kgtool.sparql import read_query
@@ -161,11 +161,17 @@ def _stage_file(store: Store, graph: str, path: Path, fmt: str, lookup: StoreLoo
         kind, triples = read_csv(path, lookup)
         store.bulk_add(triples, graph)
         return f"csv:{kind}"
+    if path.stat().st_size == 0:  # (an empty RDF/XML or JSON-LD file is not even a document)
+        raise InputError("no triples in the file; nothing imported", str(path))
+    rdf_format = RDF_FORMATS[fmt]
+    # Before anything is staged (on a server too: RemoteStore parses here): nesting, DOCTYPE, well-formed XML,
+    # control characters, JSON-LD language tags (kgtool.formats.rdf_guard).
+    check_rdf_file(path, rdf_format)
     with _open_rdf(path, show_progress) as source:
         try:
-            store.bulk_load(source, RDF_FORMATS[fmt], graph)
+            store.bulk_load(source, rdf_format, graph)
         except SyntaxError as error:
-            raise syntax_error_to_input_error(error, str(path)) from None
+            raise syntax_error_to_input_error(error, str(path), path, rdf_format) from None
     return fmt
 
 
@@ -261,6 +267,9 @@ def import_files(
         for path, fmt, digest in zip(paths, formats, digests, strict=True):
             label = _stage_file(store, staging, path, fmt, lookup, show_progress)
             staged = store.count(staging)
+            # A file that added nothing holds no triple, or only triples an earlier file of the import gave.
+            if staged == record.triples and fmt != "csv" and not has_triples(path, RDF_FORMATS[fmt]):
+                raise InputError("no triples in the file; nothing imported", str(path))
             record.files.append(ImportedFileRecord(path.name, digest, label, staged - record.triples))
             record.triples = staged
         with store.including(staging):

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kgtool.errors import InputError
+from kgtool.formats.rdf_files import has_triples
 from kgtool.resources import turtle_files
 from kgtool.rules import derive_bindings
 from kgtool.store import DATA_GRAPH, ONTOLOGY_GRAPH, EmbeddedStore
+from kgtool.store.embedded import rdf_format_for
 from kgtool.store.remote import RemoteStore
 
 
@@ -28,13 +30,26 @@ def bundled_store() -> EmbeddedStore:
 
 
 def store_with_files(paths: Iterable[Path]) -> EmbeddedStore:
-    """Return an in-memory store holding the bundled ontology and the given data files (not the bundled data)."""
+    """Return an in-memory store holding the bundled ontology and the given data files (not the bundled data).
+
+    A file without a single triple is refused (an InputError): checking it would report no unmet obligation
+    and data that holds, which reads as a clean result for a file that is empty or not what was meant.
+    """
     store = EmbeddedStore()
     load_bundled(store, with_data=False)
     for path in paths:
         if not path.is_file():
             raise InputError("no such file", str(path))
+        if path.stat().st_size == 0:  # (an empty RDF/XML or JSON-LD file is not even a document)
+            raise InputError("no triples in the file", str(path))
+        was_empty = next(store.triples(DATA_GRAPH), None) is None
         store.load_file(path, DATA_GRAPH)
+        if was_empty:
+            empty = next(store.triples(DATA_GRAPH), None) is None
+        else:  # after other files: read this one up to its first triple
+            empty = not has_triples(path, rdf_format_for(path))
+        if empty:
+            raise InputError("no triples in the file", str(path))
     return store
 
 

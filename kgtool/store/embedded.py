@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from kgtool.errors import InputError
 from kgtool.formats.rdf_files import RDF_SUFFIXES, parse_triples
+from kgtool.formats.rdf_guard import check_rdf_file, locate_syntax_error
 from kgtool.sparql_guard import refuse_service
 from kgtool.store.values import ValueRow, parse_tsv_values
 
@@ -25,13 +26,22 @@ def rdf_format_for(path: Path) -> ox.RdfFormat:
         raise InputError(f"unknown RDF file extension {path.suffix!r} (known: {known})", str(path)) from None
 
 
-def syntax_error_to_input_error(error: SyntaxError, file: str) -> InputError:
-    """Turn a pyoxigraph parse error into an InputError with the file, line and column."""
+def syntax_error_to_input_error(
+    error: SyntaxError, file: str, path: Path | None = None, fmt: ox.RdfFormat | None = None
+) -> InputError:
+    """Turn a pyoxigraph parse error into an InputError with the file, line and column.
+
+    pyoxigraph gives no position for RDF/XML and JSON-LD errors: given the ``path`` and ``fmt`` of the file,
+    the position is found by parsing it again (see kgtool.formats.rdf_guard.locate_syntax_error).
+    """
     message = str(error.msg if hasattr(error, "msg") else error)
     # pyoxigraph prefixes positions it also reports structurally: keep only the explanation.
     if message.startswith("Parser error") and ": " in message:
         message = message.split(": ", 1)[1]
-    return InputError(message, file, error.lineno, error.offset)
+    line, column = error.lineno, error.offset
+    if line is None and path is not None and fmt is not None:
+        line, column = locate_syntax_error(message, path, fmt) or (None, None)
+    return InputError(message, file, line, column)
 
 
 #: Below this many triples, staging writes in one transaction instead of through the bulk loader.
@@ -75,12 +85,17 @@ class EmbeddedStore:
 
     # -- loading -----------------------------------------------------------------------------------------
     def load_file(self, path: Path, graph: str) -> None:
-        """Parse one RDF file into a named graph; a syntax error names the file, line and column."""
+        """Parse one RDF file into a named graph; a syntax error names the file, line and column.
+
+        The file is checked first (kgtool.formats.rdf_guard: nesting, DOCTYPE, XML well-formedness, control
+        characters, JSON-LD language tags), so nothing of a refused file reaches the store.
+        """
         fmt = rdf_format_for(path)
+        check_rdf_file(path, fmt)
         try:
             self._store.load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph))
         except SyntaxError as error:
-            raise syntax_error_to_input_error(error, str(path)) from None
+            raise syntax_error_to_input_error(error, str(path), path, fmt) from None
 
     def load_files(self, paths: Iterable[Path], graph: str) -> None:
         """Parse several RDF files into one named graph."""
@@ -118,7 +133,8 @@ class EmbeddedStore:
     def bulk_load(self, source: BinaryIO, fmt: ox.RdfFormat, graph: str) -> None:
         """Stream an RDF document into a named graph (quads' own graphs ignored), without a transaction.
 
-        Fast and memory-bounded, but a failure can leave part of the document behind: only for staging.
+        Fast and memory-bounded, but a failure can leave part of the document behind: only for staging. The
+        caller checks the file first (kgtool.importer runs kgtool.formats.rdf_guard.check_rdf_file on it).
         """
         if fmt.supports_datasets:
             self.bulk_add(parse_triples(source, fmt), graph)
