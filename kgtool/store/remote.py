@@ -101,8 +101,13 @@ class RemoteStore:
         return [("default-graph-uri", g) for g in graphs or [NO_GRAPH]] + [("named-graph-uri", g) for g in graphs]
 
     def _raw_query(
-        self, query: str, with_dataset: bool = True
+        self, query: str, with_dataset: bool = True, read_rows: bool = False
     ) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
+        """Send a query; ``read_rows`` parses every row of a SELECT answer before returning it (parsed afresh).
+
+        pyoxigraph parses result rows as they are iterated: reading them first makes a malformed answer fail
+        here, naming the endpoint, for callers that iterate the result themselves.
+        """
         fields = [("query", query), *(self._dataset() if with_dataset else [])]
         # Ask for RDF only for graph queries: Virtuoso answers a CONSTRUCT in JSON bindings if JSON is acceptable.
         accept = RDF_ACCEPT if _GRAPH_FORM.match(strip_comments(query)) else RESULTS_JSON
@@ -117,7 +122,11 @@ class RemoteStore:
         try:
             if "json" in content_type:
                 body = self.profile.normalise_results(response.body)
-                return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+                results = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+                if read_rows and isinstance(results, ox.QuerySolutions):
+                    list(results)
+                    results = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+                return results
             fmt = _RDF_BY_TYPE.get(content_type)
             if fmt is None:
                 raise EndpointError(self.profile.query_url, f"query: unexpected answer of type {content_type!r}")
@@ -134,7 +143,7 @@ class RemoteStore:
     def graphs(self) -> list[str]:
         """Return kgtool's named graphs on the server, sorted (cached until the next write)."""
         if self._graphs is None:
-            rows = self._raw_query(_GRAPHS_QUERY, with_dataset=False)
+            rows = self._rows(self._raw_query(_GRAPHS_QUERY, with_dataset=False))
             self._graphs = sorted(row["g"].value for row in rows)
         return self._graphs
 
@@ -147,11 +156,7 @@ class RemoteStore:
         """
         if not allow_service:
             refuse_service(query)
-        result = self._raw_query(query)
-        if isinstance(result, ox.QuerySolutions):
-            self._rows(result)  # a malformed row fails here, naming the endpoint, not in the caller's loop
-            result = self._raw_query(query)
-        return result
+        return self._raw_query(query, read_rows=True)
 
     def _rows(self, solutions: ox.QuerySolutions) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
         names = [v.value for v in solutions.variables]
