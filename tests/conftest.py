@@ -111,3 +111,24 @@ def generate_graph(tmp_path: Path, triples: int) -> Path:
         capture_output=True,
     )
     return out.with_suffix(".nt")
+
+
+@pytest.fixture(scope="module")
+def module_store(tmp_path_factory) -> Path:
+    """A new disk store (from the bundled graph) shared by one test module's cases."""
+    location = tmp_path_factory.mktemp("store") / "store"
+    assert run("imports", "--store", str(location)).stdout == "no imports\n"
+    return location
+
+
+def store_digest(location: Path) -> str:
+    """Return a digest of every quad of a disk store, to compare a store before and after a refused import."""
+    import hashlib
+
+    from kgtool.loading import open_disk_store
+
+    store = open_disk_store(location)
+    try:
+        return hashlib.sha256("\n".join(sorted(str(q) for q in store.quads())).encode()).hexdigest()
+    finally:
+        store.close()

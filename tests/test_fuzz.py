@@ -6,15 +6,13 @@ kind or format is fuzzed too. Run them apart with ``pytest -m fuzz``.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import run, store_digest
 
 from kgtool.formats.csv_kinds import KINDS, SOURCE_COLUMNS
-from kgtool.loading import open_disk_store
 from kgtool.query_library import bundled_queries
 
 pytestmark = pytest.mark.fuzz
@@ -244,24 +242,9 @@ def _csv(rows: list[dict[str, str]], columns: list[str]) -> str:
     return out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def fuzz_store(tmp_path_factory) -> Path:
-    location = tmp_path_factory.mktemp("fuzz") / "store"
-    assert run("imports", "--store", str(location)).stdout == "no imports\n"
-    return location
-
-
-def _digest(location: Path) -> str:
-    store = open_disk_store(location)
-    try:
-        return hashlib.sha256("\n".join(sorted(str(q) for q in store.quads())).encode()).hexdigest()
-    finally:
-        store.close()
-
-
 @pytest.mark.parametrize(("kind", "column", "value"), CSV_CASES)
 def test_a_bad_cell_in_row_three_names_file_row_and_column_and_stores_nothing(
-    fuzz_store, tmp_path, kind, column, value
+    module_store, tmp_path, kind, column, value
 ):
     good = dict(GOOD_ROWS[kind])
     second = {**good, "id": "fuzz-2"} if kind == "incidents" else {**good, "state": "CZE"}
@@ -269,14 +252,14 @@ def test_a_bad_cell_in_row_three_names_file_row_and_column_and_stores_nothing(
     bad[column] = value
     path = tmp_path / f"{kind}.csv"
     path.write_text(_csv([good, second, bad], KINDS[kind]), encoding="utf-8")
-    before = _digest(fuzz_store)
-    result = run("import", str(path), "--store", str(fuzz_store))
+    before = store_digest(module_store)
+    result = run("import", str(path), "--store", str(module_store))
     if result.exit_code == 0:
         pytest.fail(f"accepted {kind}.{column}={value!r}: {result.stdout}")
     assert result.exit_code == 2, result.stderr
     assert result.stderr.startswith(f"kgtool: error: {path}:4: column '"), result.stderr
     assert "Traceback" not in result.stderr
-    assert _digest(fuzz_store) == before
+    assert store_digest(module_store) == before
 
 
 MALFORMED_CSV = {
@@ -292,7 +275,7 @@ MALFORMED_CSV = {
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 @pytest.mark.parametrize("damage", sorted(MALFORMED_CSV))
-def test_malformed_csv_files_are_refused_and_store_nothing(fuzz_store, tmp_path, kind, damage):
+def test_malformed_csv_files_are_refused_and_store_nothing(module_store, tmp_path, kind, damage):
     columns = KINDS[kind]
     text = _csv([GOOD_ROWS[kind]], columns).encode("utf-8")
     data = {
@@ -302,12 +285,12 @@ def test_malformed_csv_files_are_refused_and_store_nothing(fuzz_store, tmp_path,
     }.get(damage, MALFORMED_CSV[damage])
     path = tmp_path / f"{kind}.csv"
     path.write_bytes(data)
-    before = _digest(fuzz_store)
-    result = run("import", str(path), "--store", str(fuzz_store))
+    before = store_digest(module_store)
+    result = run("import", str(path), "--store", str(module_store))
     assert result.exit_code == 2, (result.stdout, result.stderr)
     assert result.stderr.startswith(f"kgtool: error: {path}"), result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
-    assert _digest(fuzz_store) == before
+    assert store_digest(module_store) == before
 
 
 def test_the_fuzz_suite_has_at_least_300_cases():

@@ -5,15 +5,11 @@ Each case also goes through `kgtool check FILE` (the in-memory path), which must
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from pathlib import Path
 
 import pytest
-from conftest import run
-
-from kgtool.loading import open_disk_store
+from conftest import run, store_digest
 
 pytestmark = pytest.mark.fuzz
 
@@ -112,21 +108,6 @@ RDF_CASES = [(suffix, name) for suffix in sorted(VALID) for name in sorted(_dama
 WHOLE_FILE = {("jsonld", "bad-iri"), ("jsonld", "not-an-object")}
 
 
-@pytest.fixture(scope="module")
-def rdf_store(tmp_path_factory) -> Path:
-    location = tmp_path_factory.mktemp("fuzz-rdf") / "store"
-    assert run("imports", "--store", str(location)).stdout == "no imports\n"
-    return location
-
-
-def _digest(location: Path) -> str:
-    store = open_disk_store(location)
-    try:
-        return hashlib.sha256("\n".join(sorted(str(q) for q in store.quads())).encode()).hexdigest()
-    finally:
-        store.close()
-
-
 def test_the_valid_documents_import(tmp_path):
     store = tmp_path / "store"
     for suffix, text in VALID.items():
@@ -137,11 +118,11 @@ def test_the_valid_documents_import(tmp_path):
 
 
 @pytest.mark.parametrize(("suffix", "name"), RDF_CASES)
-def test_a_damaged_rdf_file_is_one_located_error_and_stores_nothing(rdf_store, tmp_path, suffix, name):
+def test_a_damaged_rdf_file_is_one_located_error_and_stores_nothing(module_store, tmp_path, suffix, name):
     path = tmp_path / f"{name}.{suffix}"
     path.write_bytes(_damaged(suffix)[name])
-    before = _digest(rdf_store)
-    for command in (("import", str(path), "--store", str(rdf_store)), ("check", str(path))):
+    before = store_digest(module_store)
+    for command in (("import", str(path), "--store", str(module_store)), ("check", str(path))):
         result = run(*command)
         assert result.exit_code == 2, (command[0], result.exit_code, result.stdout[-300:], result.stderr)
         assert "Traceback" not in result.stderr
@@ -152,4 +133,4 @@ def test_a_damaged_rdf_file_is_one_located_error_and_stores_nothing(rdf_store, t
             + r" \S"
         )
         assert re.match(pattern, result.stderr), result.stderr
-    assert _digest(rdf_store) == before
+    assert store_digest(module_store) == before
