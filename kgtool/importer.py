@@ -32,8 +32,12 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kgtool.errors import EXIT_FAILED, InputError, KgtoolError
-from kgtool.formats.csv_kinds import read_csv
-from kgtool.formats.rdf_files import FORMAT_BY_SUFFIX, RDF_FORMATS, check_rdf_file, has_triples
+from kgtool.formats.convert import ImportContext
+from kgtool.formats.csv_files import read_csv_table
+from kgtool.formats.mapping import read_mapped_table
+from kgtool.formats.rdf_files import FORMAT_BY_SUFFIX, RDF_FORMATS, TABLE_FORMATS, check_rdf_file, has_triples
+from kgtool.formats.tables import Table, TableOptions, convert_table, table_kind
+from kgtool.formats.workbooks import read_workbook_tables
 from kgtool.lookup import StoreLookup
 from kgtool.rules import binding_rule, derive_bindings
 from kgtool.sparql import read_query
@@ -94,6 +98,8 @@ class ImportRecord:
     graph: str
     triples: int
     files: list[ImportedFileRecord] = field(default_factory=list)
+    #: ``FILE:ROW: warning: ...`` lines (a depositary's date that differs from kgtool's); not recorded.
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         """Return the record with stable keys for JSON output."""
@@ -153,14 +159,8 @@ def _open_rdf(path: Path, show_progress: bool) -> Iterator[BinaryIO]:
             yield handle
 
 
-def _stage_file(store: Store, graph: str, path: Path, fmt: str, lookup: StoreLookup | None, show_progress: bool) -> str:
-    """Stream one file into the staging graph; return the format recorded for it (``csv:<kind>`` for CSV)."""
-    if fmt == "csv":
-        if lookup is None:
-            raise ValueError("a CSV file needs the store's lookup, read before anything is staged")
-        kind, triples = read_csv(path, lookup)
-        store.bulk_add(triples, graph)
-        return f"csv:{kind}"
+def _stage_rdf_file(store: Store, graph: str, path: Path, fmt: str, show_progress: bool) -> None:
+    """Stream one RDF file into the staging graph."""
     if path.stat().st_size == 0:  # (an empty RDF/XML or JSON-LD file is not even a document)
         raise InputError("no triples in the file; nothing imported", str(path))
     rdf_format = RDF_FORMATS[fmt]
@@ -172,7 +172,13 @@ def _stage_file(store: Store, graph: str, path: Path, fmt: str, lookup: StoreLoo
             store.bulk_load(source, rdf_format, graph)
         except SyntaxError as error:
             raise syntax_error_to_input_error(error, str(path), path, rdf_format) from None
-    return fmt
+
+
+def _tables_of(path: Path, fmt: str, mapping: Path | None) -> list[Table]:
+    """Return the tables of one CSV file (read through the mapping, if any) or of one workbook's sheets."""
+    if fmt == "csv":
+        return [read_mapped_table(path, mapping) if mapping is not None else read_csv_table(path)]
+    return read_workbook_tables(path)
 
 
 def _provenance(record: ImportRecord) -> list[ox.Triple]:
@@ -240,38 +246,68 @@ def import_files(
     forced_format: str | None = None,
     now: datetime.datetime | None = None,
     show_progress: bool = False,
+    options: TableOptions | None = None,
+    mapping: Path | None = None,
 ) -> ImportRecord:
     """Import files into a disk store or a server, all or nothing.
 
-    On bad input (InputError), a quality violation (QualityFailureError) or a server error (EndpointError) the
-    staging graphs are dropped and the store is exactly as it was.
+    RDF files are staged first, in the order given; then the tables (CSV files, workbook sheets) in the order
+    of their kinds (instruments before the provisions, obligations and participation that refer to them), so
+    the files of one case may refer to each other whatever the order they are given in. On bad input
+    (InputError), a quality violation (QualityFailureError) or a server error (EndpointError) the staging graphs
+    are dropped and the store is exactly as it was.
     """
     if not paths:
         raise InputError("no files to import")
+    options = options or TableOptions()
     formats = []
     for path in paths:
         if not path.is_file():
             raise InputError("no such file", str(path))
         formats.append(format_of(path, forced_format))
+    if mapping is not None and any(fmt != "csv" for fmt in formats):
+        raise InputError("--mapping describes CSV files: give only CSV files with it")
     digests = [_sha256(path) for path in paths]
     now = now or datetime.datetime.now(datetime.UTC)
     stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
     import_id = f"{stamp}-{hashlib.sha256(''.join(digests).encode() + stamp.encode()).hexdigest()[:8]}"
     record = ImportRecord(import_id, now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), IMPORT_GRAPH_PREFIX + import_id, 0)
-    # What CSV rows refer to must be looked up before anything is staged: staged data is part of the store.
-    lookup = StoreLookup.read(store) if "csv" in formats else None
     nonce = uuid.uuid4().hex
     staging = store.staging_graph(record.graph, STAGING_PREFIX + nonce)
     derived = f"{STAGING_PREFIX}{nonce}:derived"
+    added = dict.fromkeys(range(len(paths)), 0)
+    labels: dict[int, list[str]] = {index: [] for index in range(len(paths))}
     try:
-        for path, fmt, digest in zip(paths, formats, digests, strict=True):
-            label = _stage_file(store, staging, path, fmt, lookup, show_progress)
-            staged = store.count(staging)
+        staged = 0
+        for index, (path, fmt) in enumerate(zip(paths, formats, strict=True)):
+            if fmt in TABLE_FORMATS:
+                continue
+            _stage_rdf_file(store, staging, path, fmt, show_progress)
+            count = store.count(staging)
             # A file that added nothing holds no triple, or only triples an earlier file of the import gave.
-            if staged == record.triples and fmt != "csv" and not has_triples(path, RDF_FORMATS[fmt]):
+            if count == staged and not has_triples(path, RDF_FORMATS[fmt]):
                 raise InputError("no triples in the file; nothing imported", str(path))
-            record.files.append(ImportedFileRecord(path.name, digest, label, staged - record.triples))
-            record.triples = staged
+            added[index], staged, labels[index] = count - staged, count, [fmt]
+        tables = [
+            (index, table, table_kind(table, options))
+            for index, (path, fmt) in enumerate(zip(paths, formats, strict=True))
+            if fmt in TABLE_FORMATS
+            for table in _tables_of(path, fmt, mapping)
+        ]
+        if tables:
+            # What rows refer to is looked up in the store plus what this import's RDF files staged.
+            with store.including(staging):
+                context = ImportContext(StoreLookup.read(store))
+            for index, table, kind in sorted(tables, key=lambda entry: entry[2].order):
+                store.bulk_add(convert_table(table, kind, context, options), staging)
+                count = store.count(staging)
+                added[index], staged = added[index] + count - staged, count
+                labels[index].append(kind.name)
+            record.warnings = context.warnings
+        for index, (path, fmt, digest) in enumerate(zip(paths, formats, digests, strict=True)):
+            label = f"{fmt}:{'+'.join(labels[index])}" if fmt in TABLE_FORMATS else fmt
+            record.files.append(ImportedFileRecord(path.name, digest, label, added[index]))
+        record.triples = staged
         with store.including(staging):
             report = validate_store(store)
             if not report.holds:

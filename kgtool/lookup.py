@@ -29,6 +29,8 @@ class StoreLookup:
     sources_by_symbol: dict[str, str]
     bodies_by_label: dict[str, str]
     nodes: set[str]
+    #: Concepts by scheme slug, then by their own slug: ``concepts["risk"]["torture"]`` is the concept's IRI.
+    concepts: dict[str, dict[str, str]]
 
     @classmethod
     def read(cls, store: EmbeddedStore) -> StoreLookup:
@@ -53,4 +55,9 @@ class StoreLookup:
         for r in store.select(read_query("import/bodies.rq")):
             bodies.setdefault(r["label"].value.casefold(), r["body"].value)
         nodes = {r["node"].value for r in store.select(read_query("import/typed-nodes.rq"))}
-        return cls(states, instruments, provisions, by_page, by_symbol, bodies, nodes)
+        concepts: dict[str, dict[str, str]] = {}
+        for r in store.select(read_query("import/concepts.rq")):
+            scheme, concept = r["scheme"].value, r["concept"].value
+            if concept.startswith(scheme + "/"):
+                concepts.setdefault(scheme.rsplit("/", 1)[-1], {})[concept.removeprefix(scheme + "/")] = concept
+        return cls(states, instruments, provisions, by_page, by_symbol, bodies, nodes, concepts)

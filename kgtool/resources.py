@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-_KINDS = ("ontology", "graph", "shapes", "queries", "templates")
+_KINDS = ("ontology", "graph", "shapes", "queries", "templates", "kinds")
 
 
 @cache
@@ -25,7 +25,7 @@ def resource_root() -> Path:
 
 
 def resource_dir(kind: str) -> Path:
-    """Return the folder of one kind of resource: ``ontology``, ``graph``, ``shapes``, ``queries``, ``templates``."""
+    """Return the folder of one kind of resource (``ontology``, ``graph``, ``shapes``, ``queries``, ...)."""
     if kind not in _KINDS:
         raise ValueError(f"unknown resource kind {kind!r}; expected one of {', '.join(_KINDS)}")
     return resource_root() / kind

@@ -126,7 +126,7 @@ def test_reservation_csv_removes_the_obligation(store, tmp_path):
 BAD_ROWS = [
     (
         INCIDENT_HEADER + f"x1,2024-01-01,,XXX,PRK,5,,d,{SOURCE}\n",
-        "column 'returning_state': unknown State code 'XXX' (known: CHN, CZE, KOR, LAO, PRK)",
+        "column 'returning_state': unknown State code 'XXX' (not an ISO 3166-1 or ISO 3166-3 alpha-3 code)",
     ),
     (
         INCIDENT_HEADER + f"x1,2024-02-30,,CHN,PRK,5,,d,{SOURCE}\n",
@@ -166,7 +166,8 @@ BAD_ROWS = [
     ),
     (
         INCIDENT_HEADER + "x1,2024-01-01,,CHN,PRK,5,,d,https://example.org/r,,Example NGO,2024\n",
-        "column 'source_title': missing source: every row needs source_url, source_title and source_publisher",
+        "column 'source_title': missing source: every row needs source_url, source_title and source_publisher "
+        "(or give the file's source with --source, --source-title and --source-publisher)",
     ),
     (
         INCIDENT_HEADER + f"2023-10-09,2024-01-01,,CHN,PRK,5,,d,{SOURCE}\n",
@@ -178,7 +179,8 @@ BAD_ROWS = [
     ),
     (
         PARTICIPATION_HEADER + f"LAO,cat-1984,adoption,2000-01-01,{SOURCE}\n",
-        "column 'action': unknown action 'adoption' (one of signature, ratification, accession, succession)",
+        "column 'action': unknown action 'adoption' (one of signature, ratification, acceptance, approval, accession, "
+        "succession, definitive-signature, denunciation, withdrawal)",
     ),
     (
         RESERVATION_HEADER + f"LAO,cat-1984,art-99,text,{SOURCE}\n",
@@ -203,9 +205,10 @@ def test_bad_csv_row_names_file_row_and_column_and_stores_nothing(store, tmp_pat
 def test_unknown_csv_header(store, tmp_path):
     path = write(tmp_path, "odd.csv", "a,b\n1,2\n")
     result = run("import", str(path), "--store", str(store))
-    assert result.exit_code == 2
-    assert result.stderr.startswith(
-        f"kgtool: error: {path}:1: unknown CSV header 'a,b'; expected one of: incidents: id,"
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"kgtool: error: {path}:1: the header 'a,b' is no known kind: nearest is instruments, but column 'a' is not "
+        "one of its columns (`kgtool kinds` lists every kind's columns; `kgtool import --template KIND` prints one)\n",
     )
 
 

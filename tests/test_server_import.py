@@ -124,7 +124,7 @@ BAD_INPUT = [
     (
         "bad.csv",
         INCIDENTS + f"x1,2024-01-01,,XXX,PRK,5,,d,{SOURCE}\n",
-        ":5: column 'returning_state': unknown State code 'XXX' (known: CHN, CZE, KOR, LAO, PRK)",
+        ":5: column 'returning_state': unknown State code 'XXX' (not an ISO 3166-1 or ISO 3166-3 alpha-3 code)",
     ),
     ("bad.ttl", TURTLE + "<https://example.org/a> <https://example.org/b> .\n", f":{TURTLE.count(chr(10)) + 1}:"),
 ]

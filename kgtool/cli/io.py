@@ -11,8 +11,11 @@ import click
 from kgtool.cli.options import store_options
 from kgtool.errors import InputError
 from kgtool.exporter import EXPORT_FORMATS, select_for_export, serialize
+from kgtool.formats.convert import SourceDefaults
 from kgtool.formats.findings_text import format_quality
+from kgtool.formats.kinds import TABLE_KINDS, all_kinds, describe_kind, header_of, kind_named, template_csv
 from kgtool.formats.rdf_files import FORMAT_BY_SUFFIX
+from kgtool.formats.tables import TableOptions
 from kgtool.importer import QualityFailureError, import_files, list_imports, undo_import
 from kgtool.loading import StoreSource, open_disk_store, open_store
 from kgtool.store import EmbeddedStore
@@ -38,47 +41,112 @@ def _writable_store(source: StoreSource, empty: bool = False) -> EmbeddedStore |
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @store_options
 @click.option("--format", "forced_format", type=click.Choice(_IMPORT_FORMATS), help="Read every file as this format.")
+@click.option("--kind", type=click.Choice(list(all_kinds())), help="The kind of every CSV file (else: its header).")
+@click.option("--instrument", metavar="SLUG", help="The treaty a treaty-status table is the status of.")
+@click.option("--source", "source_url", metavar="URL_OR_SYMBOL", help="The source of every row that names none.")
+@click.option("--source-title", default="", help="Its title (with --source).")
+@click.option("--source-publisher", default="", help="Its publisher (with --source).")
+@click.option("--source-date", default="", help="Its date, YYYY-MM-DD (with --source).")
+@click.option("--mapping", type=click.Path(path_type=Path), help="CSVW metadata describing the CSV files' own layout.")
+@click.option("--template", "template_kind", metavar="KIND", help="Print the header and an example row of a kind.")
 @click.option("--empty", is_flag=True, help="A new store starts empty instead of from the bundled graph.")
 @click.option("--undo", "undo_id", metavar="ID", help="Remove exactly one earlier import (see `kgtool imports`).")
 def import_(
-    files: tuple[Path, ...], source: StoreSource, forced_format: str | None, empty: bool, undo_id: str | None
+    files: tuple[Path, ...],
+    source: StoreSource,
+    forced_format: str | None,
+    kind: str | None,
+    instrument: str | None,
+    source_url: str | None,
+    source_title: str,
+    source_publisher: str,
+    source_date: str,
+    mapping: Path | None,
+    template_kind: str | None,
+    empty: bool,
+    undo_id: str | None,
 ) -> None:
-    """Add RDF or CSV files to a store or a SPARQL server: validated first, then written together or not at all.
+    """Add RDF files, CSV files or XLSX/ODS workbooks to a store or a SPARQL server, all or nothing.
 
-    Formats by extension (.ttl .nt .nq .trig .jsonld .rdf/.owl/.xml .csv) or --format. CSV kinds follow from
-    the header: incidents, participation, reservations (see the README). The files are streamed into a staging
-    graph of the target (--store DIR, or --endpoint URL through the Graph Store Protocol), the quality shapes
-    run there over the stored data plus the staged data, and one update then commits: the staged data becomes
-    the import's own named graph, recorded as a prov:Activity (files, SHA-256, time, triple counts), and the
-    bindings are re-derived. `--undo ID` removes one import. Exit 2 on bad input (file, line or row, column)
-    or a server error (naming the endpoint), 1 when the data would break data quality; in every case the
-    staging graph is dropped and nothing is written. Server credentials come from KGTOOL_USER/KGTOOL_PASSWORD
-    or ~/.netrc.
+    Formats by extension (.ttl .nt .nq .trig .jsonld .rdf/.owl/.xml .csv .xlsx .ods) or --format. A CSV file's
+    kind follows from its header (`kgtool kinds` lists them; `--template KIND` prints one); a workbook holds one
+    sheet a kind, named after it; `--mapping` reads CSV files of your own layout through CSVW metadata. The
+    files of one import may refer to each other. Everything is staged in the target (--store DIR, or --endpoint
+    URL through the Graph Store Protocol), the quality shapes run over the stored plus the staged data, and one
+    update then commits: the import's own named graph, recorded as a prov:Activity (files, SHA-256, time,
+    triple counts), and the bindings re-derived. `--undo ID` removes one import. Exit 2 on bad input (file,
+    row, column) or a server error (naming the endpoint), 1 when the data would break data quality; in every
+    case nothing is written. Server credentials come from KGTOOL_USER/KGTOOL_PASSWORD or ~/.netrc.
 
     \b
     Example:
-        kgtool import incidents.csv --store ./kg
+        kgtool import --template findings > findings.csv
+        kgtool import instruments.csv provisions.csv findings.csv incidents.csv --store ./kg
+        kgtool import status.csv --instrument cat-1984 --source https://treaties.un.org/... --store ./kg
         kgtool imports --store ./kg
         kgtool import --undo 20261123T101500123456Z-1a2b3c4d --store ./kg
         kgtool import incidents.csv extra.ttl --endpoint http://127.0.0.1:7878
     """
+    if template_kind is not None:
+        if template_kind not in all_kinds():
+            raise InputError(f"unknown kind {template_kind!r} (kinds: {', '.join(all_kinds())})")
+        click.echo(template_csv(kind_named(template_kind)), nl=False)
+        return
     if undo_id is not None and files:
         raise InputError("give files to import or --undo ID, not both")
+    defaults = SourceDefaults(source_url or "", source_title, source_publisher, source_date)
+    if source_url and not (source_title and source_publisher):
+        raise InputError("--source needs --source-title and --source-publisher too")
+    options = TableOptions(kind=kind, instrument=instrument, source=defaults)
     try:
         with _writable_store(source, empty) as store:
             if undo_id is not None:
                 record = undo_import(store, undo_id)
                 click.echo(f"undid import {record.id}: removed graph {record.graph} ({record.triples} triples)")
                 return
-            record = import_files(store, list(files), forced_format, show_progress=sys.stderr.isatty())
+            record = import_files(
+                store, list(files), forced_format, show_progress=sys.stderr.isatty(), options=options, mapping=mapping
+            )
     except QualityFailureError as failure:
         click.echo(f"kgtool: error: {failure}", err=True)
         for line in format_quality(failure.report):
             if line.startswith("[Violation]"):
                 click.echo(line, err=True)
         raise click.exceptions.Exit(failure.exit_code) from None
+    for warning in record.warnings:
+        click.echo(warning, err=True)
     names = ", ".join(f"{f.name} ({f.format}, {f.triples} triples)" for f in record.files)
     click.echo(f"imported {record.triples} triples as {record.id} into {record.graph}: {names}")
+
+
+@click.command()
+@click.argument("kind", required=False)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def kinds(kind: str | None, output_format: str) -> None:
+    """List the kinds `kgtool import` reads, with their columns; or one kind's columns in full.
+
+    \b
+    Example:
+        kgtool kinds
+        kgtool kinds participation
+        kgtool kinds --format json
+    """
+    if kind is not None and kind not in all_kinds():
+        raise InputError(f"unknown kind {kind!r} (kinds: {', '.join(all_kinds())})")
+    chosen = [kind_named(kind)] if kind else list(all_kinds().values())
+    if output_format == "json":
+        click.echo(json.dumps([describe_kind(k) for k in chosen], indent=2, ensure_ascii=False))
+        return
+    for entry in chosen:
+        click.echo(f"{entry.name}: {entry.description}")
+        if kind is None:
+            click.echo("  " + ",".join(header_of(entry)))
+            continue
+        for column in entry.columns:
+            required = ", required" if column.required else ""
+            click.echo(f"  {column.name} ({column.type}{required}): {column.description}")
+        if entry.name not in TABLE_KINDS:
+            click.echo("  source_url, source_title, source_publisher, source_date: the row's source (or --source)")
 
 
 @click.command()

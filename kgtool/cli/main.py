@@ -11,7 +11,7 @@ import click
 
 from kgtool import __version__
 from kgtool.cli.check import check
-from kgtool.cli.io import export_, import_, imports
+from kgtool.cli.io import export_, import_, imports, kinds
 from kgtool.cli.push import push
 from kgtool.cli.query import queries, query
 from kgtool.cli.reason import reason
@@ -91,6 +91,7 @@ main.add_command(query)
 main.add_command(queries)
 main.add_command(import_)
 main.add_command(imports)
+main.add_command(kinds)
 main.add_command(export_)
 main.add_command(push)
 main.add_command(reason)

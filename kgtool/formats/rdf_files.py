@@ -14,7 +14,15 @@ import pyoxigraph as ox
 
 from kgtool.formats.rdf_guard import check_rdf_file
 
-__all__ = ["FORMAT_BY_SUFFIX", "RDF_FORMATS", "RDF_SUFFIXES", "check_rdf_file", "has_triples", "parse_triples"]
+__all__ = [
+    "FORMAT_BY_SUFFIX",
+    "RDF_FORMATS",
+    "RDF_SUFFIXES",
+    "TABLE_FORMATS",
+    "check_rdf_file",
+    "has_triples",
+    "parse_triples",
+]
 
 #: The RDF formats kgtool reads, by the name `kgtool import --format` takes.
 RDF_FORMATS = {
@@ -25,7 +33,7 @@ RDF_FORMATS = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
-#: Input format names by file extension (``csv`` is one of kgtool's CSV kinds, not RDF).
+#: Input format names by file extension (``csv``, ``xlsx`` and ``ods`` hold kgtool's import kinds, not RDF).
 FORMAT_BY_SUFFIX = {
     ".ttl": "turtle",
     ".nt": "nt",
@@ -37,7 +45,11 @@ FORMAT_BY_SUFFIX = {
     ".owl": "rdfxml",
     ".xml": "rdfxml",
     ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".ods": "ods",
 }
+#: The input formats that are tables of kgtool's import kinds, not RDF.
+TABLE_FORMATS = ("csv", "xlsx", "ods")
 #: The extensions of RDF files.
 RDF_SUFFIXES = {suffix: RDF_FORMATS[name] for suffix, name in FORMAT_BY_SUFFIX.items() if name in RDF_FORMATS}
 
