@@ -13,7 +13,7 @@ from kgtool.errors import InputError
 from kgtool.exporter import EXPORT_FORMATS, select_for_export, serialize
 from kgtool.formats.convert import SourceDefaults
 from kgtool.formats.findings_text import format_quality
-from kgtool.formats.kinds import TABLE_KINDS, all_kinds, describe_kind, header_of, kind_named, template_csv
+from kgtool.formats.kinds import TABLE_KINDS, all_kinds, describe_kind, kind_named, template_csv
 from kgtool.formats.rdf_files import FORMAT_BY_SUFFIX
 from kgtool.formats.tables import TableOptions
 from kgtool.importer import QualityFailureError, import_files, list_imports, undo_import
@@ -140,7 +140,7 @@ def kinds(kind: str | None, output_format: str) -> None:
     for entry in chosen:
         click.echo(f"{entry.name}: {entry.description}")
         if kind is None:
-            click.echo("  " + ",".join(header_of(entry)))
+            click.echo("  " + template_csv(entry).splitlines()[0])  # the header, as a CSV line
             continue
         for column in entry.columns:
             required = ", required" if column.required else ""

@@ -46,11 +46,18 @@ def read_mapped_table(path: Path, mapping: Path) -> Table:
     import csvw
 
     try:
-        metadata = csvw.Table.from_file(mapping)
-        columns = [c for c in metadata.tableSchema.columns if not c.suppressOutput and not c.virtual]
+        description = json.loads(mapping.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError("no such file", str(mapping)) from None
-    except (ValueError, TypeError, KeyError, AttributeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(f"not JSON: {error}", str(mapping)) from None
+    if not isinstance(description, dict):
+        raise InputError("not CSVW table metadata: a JSON object is expected", str(mapping))
+    description.setdefault("url", path.name)  # the metadata describes the files given, whatever its url says
+    try:
+        metadata = csvw.Table.fromvalue(description)
+        columns = [c for c in metadata.tableSchema.columns if not c.suppressOutput and not c.virtual]
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
         raise InputError(f"not CSVW table metadata: {error}", str(mapping)) from None
     names = [column.name for column in columns]
     if any(not name for name in names):
