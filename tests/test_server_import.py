@@ -123,7 +123,8 @@ def test_imports_through_the_endpoint_give_the_disk_store_findings(server, tmp_p
 BAD_INPUT = [
     (
         "bad.csv",
-        INCIDENTS + f"x1,2024-01-01,,XXX,PRK,5,,d,{SOURCE}\n",
+        # other incidents than good.csv's (one import may not give one incident twice), then a bad row
+        INCIDENTS.replace("srv-", "bad-") + f"x1,2024-01-01,,XXX,PRK,5,,d,{SOURCE}\n",
         ":5: column 'returning_state': unknown State code 'XXX' (not an ISO 3166-1 or ISO 3166-3 alpha-3 code)",
     ),
     ("bad.ttl", TURTLE + "<https://example.org/a> <https://example.org/b> .\n", f":{TURTLE.count(chr(10)) + 1}:"),
