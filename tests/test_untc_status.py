@@ -153,3 +153,41 @@ def test_a_status_table_needs_the_instrument(tmp_path):
         2,
         f"kgtool: error: {STATUS}: a treaty-status table needs --instrument SLUG (the treaty it is the status of)\n",
     )
+
+
+PROTOCOL_STATUS = STATUS.parent / "refugee-protocol-1967-status.csv"
+PROTOCOL_SOURCE = [
+    "--source", "https://treaties.un.org/pages/ShowMTDSGDetails.aspx?src=UNTSONLINE&tabid=2&mtdsg_no=V-5&chapter=5&lang=en",
+    "--source-title", "Protocol relating to the Status of Refugees: status", "--source-publisher", "United Nations",
+    "--source-date", "2024-03-19",
+]  # fmt: skip
+
+
+def test_a_real_untc_status_page_gives_each_states_entry_into_force_by_art_viii(tmp_path):
+    """Art. VIII(2): on the date of deposit, but never before the Protocol's own entry into force (4 Oct 1967)."""
+    store = tmp_path / "store"
+    args = ["import", str(PROTOCOL_STATUS), "--instrument", "refugee-protocol-1967", *PROTOCOL_SOURCE]
+    result = run(*args, "--store", str(store))
+    assert result.exit_code == 0, result.stderr
+    rows = select(
+        store,
+        "SELECT ?code ?means ?date ?eif WHERE { ?p kgo:instrument "
+        "<https://w3id.org/kgtool/id/instrument/refugee-protocol-1967> ; kgo:participant/kgo:iso3166Alpha3 ?code ; "
+        "kgo:meansOfConsent/<http://www.w3.org/2004/02/skos/core#notation> ?means ; kgo:actionDate ?date . "
+        "OPTIONAL { ?p kgo:entryIntoForceForState ?eif } }",
+    )
+    assert len(rows) == 28
+    by_code = {code: (means, date, eif) for code, means, date, eif in rows}
+    assert by_code["CMR"] == ("accession", "1967-09-19", "1967-10-04")  # deposited before the Protocol was in force
+    assert by_code["CAF"] == ("accession", "1967-08-30", "1967-10-04")
+    assert by_code["DZA"] == ("accession", "1967-11-08", "1967-11-08")
+    assert by_code["AUS"] == ("accession", "1973-12-13", "1973-12-13")  # "Australia 3, 4": footnotes ignored
+    assert by_code["BOL"] == ("accession", "1982-02-09", "1982-02-09")
+    assert by_code["BIH"] == ("succession", "1993-09-01", "")  # no date of the succession of States
+    assert all(eif == max(date, "1967-10-04") for means, date, eif in by_code.values() if means == "accession")
+    unknown = select(
+        store,
+        "SELECT ?code WHERE { ?b kgo:boundSinceUnknown true ; kgo:boundState/kgo:iso3166Alpha3 ?code ; "
+        "kgo:boundObligation <https://w3id.org/kgtool/id/obligation/refugee-protocol-1967-art-I-1-non-refoulement> }",
+    )
+    assert unknown == [("BIH",)]
