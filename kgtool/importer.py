@@ -36,7 +36,7 @@ from kgtool.formats.convert import ImportContext
 from kgtool.formats.csv_files import read_csv_table
 from kgtool.formats.mapping import read_mapped_table
 from kgtool.formats.rdf_files import FORMAT_BY_SUFFIX, RDF_FORMATS, TABLE_FORMATS, check_rdf_file, has_triples
-from kgtool.formats.tables import Table, TableOptions, convert_table, table_kind
+from kgtool.formats.tables import Table, TableOptions, convert_table, convert_table_ntriples, table_kind
 from kgtool.formats.workbooks import read_workbook_tables
 from kgtool.lookup import StoreLookup
 from kgtool.rules import binding_rule, derive_bindings
@@ -277,6 +277,8 @@ def import_files(
     derived = f"{STAGING_PREFIX}{nonce}:derived"
     added = dict.fromkeys(range(len(paths)), 0)
     labels: dict[int, list[str]] = {index: [] for index in range(len(paths))}
+    #: Where quality and bindings are computed: the store, or a copy of it holding the same quads.
+    checked: Store = store
     try:
         staged = 0
         for index, (path, fmt) in enumerate(zip(paths, formats, strict=True)):
@@ -298,8 +300,18 @@ def import_files(
             # What rows refer to is looked up in the store plus what this import's RDF files staged.
             with store.including(staging):
                 context = ImportContext(StoreLookup.read(store))
+            if isinstance(store, EmbeddedStore) and store.on_disk:
+                # Quality and bindings run on an in-memory copy of the store plus the staged rows: the same
+                # quads as the disk store (the copy is made after the RDF files are staged, and every row's
+                # text goes to both), so the same results. Measured at 100k incident rows: validation on disk
+                # 22 s -> copy 0.1 s + load 3 s + validation 5 s.
+                checked = store.working_copy()
             for index, table, kind in sorted(tables, key=lambda entry: entry[2].order):
-                store.bulk_add(convert_table(table, kind, context, options), staging)
+                if isinstance(store, EmbeddedStore):  # N-Triples text for the engine's bulk loader
+                    copy = checked if checked is not store else None
+                    store.bulk_add_ntriples(convert_table_ntriples(table, kind, context, options), staging, copy)
+                else:
+                    store.bulk_add(convert_table(table, kind, context, options), staging)
                 count = store.count(staging)
                 added[index], staged = added[index] + count - staged, count
                 labels[index].append(kind.name)
@@ -309,10 +321,10 @@ def import_files(
             record.files.append(ImportedFileRecord(path.name, digest, label, added[index]))
         record.triples = staged
         with store.including(staging):
-            report = validate_store(store)
+            report = validate_store(checked)
             if not report.holds:
                 raise QualityFailureError(report)
-            bindings = store.construct(binding_rule())
+            bindings = checked.construct(binding_rule())
         store.bulk_add(bindings, derived)
         _commit_import(store, record, _commit(record, staging, derived if bindings else None))
     except CommitUnknownError:

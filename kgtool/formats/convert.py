@@ -129,23 +129,47 @@ class RowConverter:
             self, "_derive_" + kind.name.replace("-", "_"), None
         )
         self._cell = {column.name: self._cell_reader(column) for column in kind.columns}
+        self._required = [(column.name, column.description) for column in kind.columns if column.required]
+        self._readers = [(column.name, self._cell[column.name]) for column in kind.columns]
+        self._emit_text = _text_emitter(kind.triples)
 
     # -- one row ------------------------------------------------------------------------------------------
     def convert(self, row: dict[str, str]) -> None:
         """Convert one row (cells already stripped) into ``self.triples``; a bad cell raises RowError."""
-        for column in self.kind.columns:
-            if column.required and not row.get(column.name):
-                raise RowError(column.name, f"missing value ({column.description})")
+        self._emit(self._values(row))
+
+    def ntriples(self, row: dict[str, str]) -> str:
+        """Convert one row as ``convert`` does, but return its triples as N-Triples text (``self.triples`` left empty).
+
+        The same checks, values and triples as ``convert``; only no Python object is made per triple, so a
+        bulk loader can parse the text in the engine.
+        """
+        values = self._values(row)
+        lines = [f"{t} .\n" for t in self.triples]
+        self.triples.clear()
+        texts = {
+            name: value if value.__class__ is list else str(value)
+            for name, value in values.items()
+            if value is not None and value != []
+        }
+        self._emit_text(texts, lines)
+        return "".join(lines)
+
+    def _values(self, row: dict[str, str]) -> dict[str, Value]:
+        """Check a row's cells and return the values its template uses (side triples go to ``self.triples``)."""
+        for name, description in self._required:
+            if not row.get(name):
+                raise RowError(name, f"missing value ({description})")
         values: dict[str, Value] = {}
-        for column in self.kind.columns:
-            cell = row.get(column.name, "")
-            values[column.name] = self._cell[column.name](cell) if cell else None
+        for name, reader in self._readers:
+            cell = row.get(name, "")
+            values[name] = reader(cell) if cell else None
         values["node"] = self._new_node(ID + self.kind.node.format_map(row), self.kind.columns[0].name)
         values["label"] = _english(_label(self.kind.label.format_map(row)))
         values["source"] = self.source(row)
         if self._derive is not None:
             self._derive(row, values)
-        self._emit(values)
+        return values
 
     def _emit(self, values: dict[str, Value]) -> None:
         for pattern in self.kind.triples:
@@ -292,6 +316,8 @@ class RowConverter:
         reference = row["source_url"]
         date = parse_date(row["source_date"], "source_date") if row.get("source_date") else None
         is_url = bool(re.match(r"^[a-z][a-z0-9+.-]*://\S+$", reference, re.IGNORECASE))
+        if is_url and re.search(r'[<>"{}|\\^`]', reference):
+            raise RowError("source_url", f'{reference!r} is not a valid URL (it holds one of < > " {{ }} | \\ ^ `)')
         existing = (self.context.lookup.sources_by_page if is_url else self.context.lookup.sources_by_symbol).get(
             reference
         )
@@ -453,3 +479,49 @@ def _label(text: str) -> str:
     if len(text) <= LABEL_LENGTH:
         return text
     return text[: LABEL_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _text_emitter(patterns: tuple[tuple[Term | str, ...], ...]) -> Callable[[dict, list[str]], None]:
+    """Compile a kind's triple template into a function appending one row's N-Triples lines to ``out``.
+
+    The function gets the row's values as N-Triples text (a list of terms for a list value; absent when None or
+    empty) and skips a pattern any of whose values is absent, as ``RowConverter._emit`` does. One compiled
+    function instead of a loop over the patterns (measured at 100k incident rows: 3.2 s -> 0.8 s).
+    """
+    namespace: dict = {"_product": _product_text, "PATTERNS": patterns}
+    lines = ["def emit(v, out):", "    get = v.get", "    add = out.append"]
+    for index, pattern in enumerate(patterns):
+        pieces, names = [], []
+        for position, part in enumerate(pattern):
+            if isinstance(part, str):
+                local = f"v{index}_{position}"
+                lines.append(f"    {local} = get({part!r})")
+                pieces.append(local)
+                names.append(local)
+            else:
+                constant = f"C{index}_{position}"
+                namespace[constant] = str(part)
+                pieces.append(constant)
+        line = " + ' ' + ".join(pieces) + " + ' .\\n'"
+        if not names:
+            lines.append(f"    add({line})")
+            continue
+        lines.append(f"    if {' and '.join(f'{n} is not None' for n in names)}:")
+        lines.append(f"        if {' or '.join(f'{n}.__class__ is list' for n in names)}:")
+        lines.append(f"            _product(PATTERNS[{index}], v, out)")
+        lines.append("        else:")
+        lines.append(f"            add({line})")
+    exec("\n".join(lines), namespace)  # compiled from a kind's declared template
+    return namespace["emit"]
+
+
+def _product_text(pattern: tuple[Term | str, ...], texts: dict, out: list[str]) -> None:
+    """Append the lines of one pattern some of whose values are lists: every combination, as ``_emit`` makes."""
+    parts = []
+    for part in pattern:
+        value = texts[part] if isinstance(part, str) else part
+        parts.append([str(term) for term in value] if value.__class__ is list else [str(value)])
+    for s in parts[0]:
+        for p in parts[1]:
+            for o in parts[2]:
+                out.append(f"{s} {p} {o} .\n")
