@@ -480,3 +480,21 @@ def test_a_cell_the_mapping_datatype_refuses_names_the_row_and_column(store, tmp
         f"kgtool: error: {own}:2: column 'date': '1987-04-01' does not match the mapping's format 'dd.MM.yyyy'\n",
     )
     assert store_digest(store) == before
+
+
+@pytest.mark.parametrize(
+    ("kind", "row", "message"),
+    [
+        ("reservations", {"state": "LAO", "instrument": "cat-1984", "provision": "art 3", "text": "t"},
+         "column 'provision': bad id 'art 3' (letters, digits, '.', '_', '-' and '/')"),
+        ("participation", {"state": "LAO", "instrument": "cat-1984", "action": "accession", "date": "2000-01-01",
+                           "source_url": "https://example.org/a<b>"},
+         "column 'source_url': 'https://example.org/a<b>' is not a valid URL (it holds one of < > \" { } | \\ ^ `)"),
+    ],
+)  # fmt: skip
+def test_a_cell_that_would_make_a_bad_iri_is_a_row_error(store, tmp_path, kind, row, message):
+    path = write_csv(tmp_path / f"{kind}.csv", [{**SOURCE, **row}])
+    before = store_digest(store)
+    result = run("import", str(path), "--store", str(store))
+    assert (result.exit_code, result.stderr) == (2, f"kgtool: error: {path}:2: {message}\n")
+    assert store_digest(store) == before
