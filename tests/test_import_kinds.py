@@ -498,3 +498,16 @@ def test_a_cell_that_would_make_a_bad_iri_is_a_row_error(store, tmp_path, kind, 
     result = run("import", str(path), "--store", str(store))
     assert (result.exit_code, result.stderr) == (2, f"kgtool: error: {path}:2: {message}\n")
     assert store_digest(store) == before
+
+
+def test_a_mapping_that_links_its_schema_elsewhere_is_refused_without_a_request(store, tmp_path):
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({**MAPPING, "tableSchema": "http://127.0.0.1:9/schema.json"}), encoding="utf-8")
+    own = tmp_path / "ours.csv"
+    own.write_text("Country code;Treaty;Act;Deposited\n", encoding="utf-8")
+    result = run("import", str(own), "--mapping", str(mapping), "--store", str(store))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"kgtool: error: {mapping}: 'tableSchema' must be given in the metadata itself, not as a link "
+        "('http://127.0.0.1:9/schema.json'): kgtool reads nothing from the network or other files unless asked\n",
+    )

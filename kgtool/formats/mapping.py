@@ -53,6 +53,13 @@ def read_mapped_table(path: Path, mapping: Path) -> Table:
         raise InputError(f"not JSON: {error}", str(mapping)) from None
     if not isinstance(description, dict):
         raise InputError("not CSVW table metadata: a JSON object is expected", str(mapping))
+    for key in ("tableSchema", "dialect"):
+        if isinstance(description.get(key), str):  # a link to another file or URL: csvw would fetch it
+            raise InputError(
+                f"{key!r} must be given in the metadata itself, not as a link ({description[key]!r}): kgtool reads "
+                "nothing from the network or other files unless asked",
+                str(mapping),
+            )
     description.setdefault("url", path.name)  # the metadata describes the files given, whatever its url says
     try:
         metadata = csvw.Table.fromvalue(description)
