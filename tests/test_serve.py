@@ -648,12 +648,19 @@ def single(tmp_path_factory):
 def test_a_long_query_is_stopped_at_the_timeout_and_its_worker_killed(single):
     process, url, lines, log = single
     assert "  limits:           2 s per query, 1 worker(s), at most 250 MB each; SERVICE to: none" in lines
-    (old,) = _worker_pids(process.pid)
-    long, stopped = _in_thread(_ask, url, LONG_QUERY)
-    time.sleep(0.1)
-    waiting, refused = _in_thread(_ask, url, COUNT_QUERY)  # no worker is free: waits, within its own 2 s
-    long.join(30)
-    waiting.join(30)
+    for _attempt in range(5):
+        (old,) = _worker_pids(process.pid)
+        long, stopped = _in_thread(_ask, url, LONG_QUERY)
+        time.sleep(0.1)
+        waiting, refused = _in_thread(_ask, url, COUNT_QUERY)  # no worker is free: waits, within its own 2 s
+        long.join(30)
+        waiting.join(30)
+        # The waiting request's 2 s end 0.1 s after the long query's; if the replaced worker was handed to it
+        # within that 0.1 s (a loaded machine delays the request's arrival), it was rightly served (200, or
+        # stopped at its own limit): that is not the case this test is about, so try again.
+        if refused["result"][2].startswith("no query worker became free"):
+            break
+        assert _gone(old), f"worker {old} still exists"
     status, headers, body = stopped["result"]
     assert (status, body) == (
         503,
