@@ -1,4 +1,4 @@
-"""The wheel ships the knowledge: ontology, graph, shapes and queries, under kgtool/_resources/."""
+"""The wheel ships the knowledge (ontology, graph, shapes, queries, templates, kinds) under kgtool/_resources/."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def test_wheel_contains_every_resource_file(tmp_path):
     )
     (wheel,) = tmp_path.glob("kgtool-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for kind in ("ontology", "graph", "shapes", "queries", "templates"):
+    for kind in ("ontology", "graph", "shapes", "queries", "templates", "kinds"):
         files = [p for p in (ROOT / kind).rglob("*") if p.is_file()]
         assert files, kind
         for path in files:
