@@ -87,6 +87,8 @@ def _describe_bindings(store: EmbeddedStore, bindings: set[str], sources: _Sourc
                 "sources": sources.want(claim),
             }
         )
+    for claims in disputes.values():  # in a stable order, whatever order the store returns the rows in
+        claims.sort(key=lambda claim: claim["iri"])
     described = {}
     for row in rows:
         basis = value(row, "basis")
