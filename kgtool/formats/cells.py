@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 
 import pyoxigraph as ox
 
@@ -94,3 +95,26 @@ def check_id(value: str, column: str) -> str:
 def slugify(text: str) -> str:
     """Return a slug made from free text (for concepts made on first use)."""
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "x"
+
+
+def cell_text(value: object) -> str:
+    """Return a typed cell (from a workbook or a CSVW-parsed row) as the text a CSV file would hold.
+
+    A date its ISO date (a datetime at midnight too), a whole number without ``.0``, a boolean ``true``/``false``,
+    a list its items separated by ``;``, nothing an empty string.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ";".join(cell_text(item) for item in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return str(int(value))
+    return str(value)

@@ -9,33 +9,16 @@ rows then go through the kind's checks like any CSV file's.
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 
 from kgtool.errors import InputError
+from kgtool.formats.cells import cell_text
 from kgtool.formats.tables import Table
 
 _CSVW_ERROR = re.compile(r".*?:(\d+):(\d+) (.*?): (.*)", re.DOTALL)
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ";".join(_text(item) for item in value)
-    if isinstance(value, Decimal | float) and value == int(value):
-        return str(int(value))
-    return str(value)
 
 
 def read_mapped_table(path: Path, mapping: Path) -> Table:
@@ -77,7 +60,7 @@ def _rows(metadata, path: Path, names: list[str]) -> Iterator[tuple[int, list[st
     all_names = [column.name for column in metadata.tableSchema.columns]
     try:
         for _file, line, row in metadata.iterdicts(fname=str(path), with_metadata=True):
-            yield line, [_text(row.get(name)) for name in names]
+            yield line, [cell_text(row.get(name)) for name in names]
     except UnicodeDecodeError as error:
         raise InputError(f"not UTF-8 text ({error.reason})", str(path)) from None
     except ValueError as error:

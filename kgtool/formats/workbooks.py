@@ -6,26 +6,12 @@ cell its ISO date, a whole number without ``.0``, a boolean ``true``/``false``.
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 
 from kgtool.errors import InputError
+from kgtool.formats.cells import cell_text
 from kgtool.formats.kinds import all_kinds
 from kgtool.formats.tables import Table
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def read_workbook_tables(path: Path) -> list[Table]:
@@ -41,7 +27,7 @@ def read_workbook_tables(path: Path) -> list[Table]:
         raise InputError(f"not a readable workbook ({type(error).__name__}: {error})", str(path)) from None
     tables = []
     for name in workbook.sheet_names:
-        rows = [[_text(cell) for cell in row] for row in workbook.get_sheet_by_name(name).to_python()]
+        rows = [[cell_text(cell) for cell in row] for row in workbook.get_sheet_by_name(name).to_python()]
         while rows and not any(cell.strip() for cell in rows[-1]):
             rows.pop()
         if not rows:
