@@ -442,15 +442,21 @@ MAPPING = {
 }
 
 
-def test_a_csvw_mapping_reads_a_users_own_layout_as_a_kind(tmp_path):
+def write_own_layout(tmp_path: Path, deposited: str, note: str) -> tuple[Path, Path]:
+    """Write MAPPING and a one-row CSV file in its layout; return (mapping, file)."""
     mapping = tmp_path / "mapping.json"
     mapping.write_text(json.dumps(MAPPING), encoding="utf-8")
     own = tmp_path / "ours.csv"
     own.write_text(
         "Country code;Treaty;Act;Deposited;Our note;Link;Document;Publisher\n"
-        "AFG;cat-1984;ratification;01.04.1987;checked twice;https://example.org/kinds-test;Kinds test;Test NGO\n",
+        f"AFG;cat-1984;ratification;{deposited};{note};https://example.org/kinds-test;Kinds test;Test NGO\n",
         encoding="utf-8",
     )
+    return mapping, own
+
+
+def test_a_csvw_mapping_reads_a_users_own_layout_as_a_kind(tmp_path):
+    mapping, own = write_own_layout(tmp_path, "01.04.1987", "checked twice")
     plain = write_csv(
         tmp_path / "participation.csv",
         [{"state": "AFG", "instrument": "cat-1984", "action": "ratification", "date": "1987-04-01",
@@ -465,14 +471,7 @@ def test_a_csvw_mapping_reads_a_users_own_layout_as_a_kind(tmp_path):
 
 
 def test_a_cell_the_mapping_datatype_refuses_names_the_row_and_column(store, tmp_path):
-    mapping = tmp_path / "mapping.json"
-    mapping.write_text(json.dumps(MAPPING), encoding="utf-8")
-    own = tmp_path / "ours.csv"
-    own.write_text(
-        "Country code;Treaty;Act;Deposited;Our note;Link;Document;Publisher\n"
-        "AFG;cat-1984;ratification;1987-04-01;;https://example.org/kinds-test;Kinds test;Test NGO\n",
-        encoding="utf-8",
-    )
+    mapping, own = write_own_layout(tmp_path, "1987-04-01", "")
     before = store_digest(store)
     result = run("import", str(own), "--mapping", str(mapping), "--store", str(store))
     assert (result.exit_code, result.stderr) == (

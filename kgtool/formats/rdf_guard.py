@@ -263,6 +263,10 @@ class _BracketScanner:
         self._carry, self._carry_offset = data[kept:], offset + kept
 
     def _scan(self, data: bytes, offset: int, final: bool) -> int:
+        """Scan ``data`` (starting at file ``offset``); return how many bytes are decided (the rest is carried).
+
+        Each format's scanner (a subclass) implements it; this base class only carries the undecided tail.
+        """
         raise NotImplementedError
 
     def _add(self, brackets: bytes, region: bytes, offset: int, start: int = 0) -> None:
