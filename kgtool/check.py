@@ -7,6 +7,7 @@ that impose it, since when it binds the State and through what, the first contra
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -71,7 +72,40 @@ def _positions(
     return by_state_item
 
 
-def _describe_bindings(store: EmbeddedStore, bindings: set[str], sources: _Sources) -> dict[str, dict[str, Any]]:
+def _ending(row: Any, as_of: str, sources: _Sources) -> tuple[str | None, dict[str, Any] | None]:
+    """Return the day a binding ended and the act that ended it, as known on ``as_of`` (both None while bound)."""
+    until, ending = value(row, "until"), value(row, "ending")
+    notified = value(row, "endingDate")
+    if until is None or until > as_of or (notified is not None and notified[:10] > as_of):
+        return None, None
+    if ending is None:  # a domestic provision's validity ended
+        return until, None
+    return until, {
+        "iri": ending,
+        "means": value(row, "endingMeans"),
+        "date": notified,
+        "effective": until,
+        "sources": sources.want(ending),
+    }
+
+
+def _without_effect(row: Any, as_of: str, sources: _Sources) -> dict[str, Any] | None:
+    """Return a denunciation or withdrawal the instrument does not allow, notified by ``as_of`` (it ended nothing)."""
+    void, date = value(row, "void"), value(row, "voidDate")
+    if void is None or (date is not None and date[:10] > as_of):
+        return None
+    return {
+        "iri": void,
+        "means": value(row, "voidMeans"),
+        "date": date,
+        "position": value(row, "voidPosition"),
+        "sources": sources.want(void),
+    }
+
+
+def _describe_bindings(
+    store: EmbeddedStore, bindings: set[str], sources: _Sources, as_of: str
+) -> dict[str, dict[str, Any]]:
     rows = select_for(store, "check/bindings.rq", "binding", bindings)
     bases = {value(row, "basis") for row in rows}
     disputes: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -92,6 +126,7 @@ def _describe_bindings(store: EmbeddedStore, bindings: set[str], sources: _Sourc
     described = {}
     for row in rows:
         basis = value(row, "basis")
+        until, ended_by = _ending(row, as_of, sources)
         described[value(row, "binding")] = {
             "state_iri": value(row, "state"),
             "state": value(row, "stateCode"),
@@ -108,12 +143,15 @@ def _describe_bindings(store: EmbeddedStore, bindings: set[str], sources: _Sourc
                 "number": value(row, "provisionNumber"),
             },
             "bound_since": value(row, "since"),
+            "bound_until": until,
             "basis": {
                 "iri": basis,
                 "means": value(row, "means"),
                 "date": value(row, "actionDate"),
                 "sources": sources.want(basis),
                 "disputed": sorted(disputes.get(basis, []), key=lambda d: d["iri"]),
+                "ended_by": ended_by,
+                "without_effect": _without_effect(row, as_of, sources),
             },
         }
     return described
@@ -123,13 +161,16 @@ def _date_key(date: str | None) -> tuple[bool, str]:
     return (date is None, date or "")
 
 
-def describe_findings(store: EmbeddedStore, hits: list[RuleHit], state: str | None = None) -> list[dict[str, Any]]:
-    """Group rule hits by binding and describe each as a finding (stable order, stable keys)."""
+def describe_findings(
+    store: EmbeddedStore, hits: list[RuleHit], state: str | None = None, as_of: datetime.date | None = None
+) -> list[dict[str, Any]]:
+    """Group rule hits by binding and describe each as a finding (stable order, stable keys), as on ``as_of``."""
+    day = (as_of or datetime.date.today()).isoformat()
     by_binding: dict[str, list[RuleHit]] = defaultdict(list)
     for hit in hits:
         by_binding[hit.binding].append(hit)
     sources = _Sources()
-    bindings = _describe_bindings(store, set(by_binding), sources)
+    bindings = _describe_bindings(store, set(by_binding), sources, day)
     if state is not None:
         by_binding = {b: h for b, h in by_binding.items() if bindings[b]["state"] == state}
     items = {hit.value for hits_ in by_binding.values() for hit in hits_}
@@ -153,6 +194,8 @@ def describe_findings(store: EmbeddedStore, hits: list[RuleHit], state: str | No
             item["role"] = role
             if item["kind"] != "finding":
                 item["counts"] = counts.get(iri, [])
+            if item["end_date"] is not None and item["end_date"][:10] > day:
+                item["end_date"] = None  # not yet ended (a report not yet submitted) on the day answered for
             item["sources"] = sources.want(iri)
             items_.append(item)
         items_.sort(key=lambda e: (_ROLE_ORDER[e["role"]], _date_key(e["date"]), e["iri"]))
@@ -171,6 +214,7 @@ def describe_findings(store: EmbeddedStore, hits: list[RuleHit], state: str | No
                 "instrument": described["instrument"],
                 "provision": described["provision"],
                 "bound_since": described["bound_since"],
+                "bound_until": described["bound_until"],
                 "basis": described["basis"],
                 "rules": sorted(rules),
                 "first_breach": (
@@ -185,8 +229,8 @@ def describe_findings(store: EmbeddedStore, hits: list[RuleHit], state: str | No
     return findings
 
 
-def run_check(store: EmbeddedStore, state: str | None = None) -> CheckResult:
-    """Validate data quality and, if it holds, describe what the compliance rules find.
+def run_check(store: EmbeddedStore, state: str | None = None, as_of: datetime.date | None = None) -> CheckResult:
+    """Validate data quality and, if it holds, describe what the compliance rules find as on ``as_of`` (today).
 
     Every rule constraint and every quality constraint is a task for two worker threads (pyoxigraph releases
     the GIL while it evaluates a query); the rules go first, so this thread describes the findings while the
@@ -197,14 +241,14 @@ def run_check(store: EmbeddedStore, state: str | None = None) -> CheckResult:
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         rule_runs = [
-            pool.submit(evaluate_constraint, store, rule, constraint)
+            pool.submit(evaluate_constraint, store, rule, constraint, as_of)
             for rule in compliance_rules()
             for constraint in rule.constraints
         ]
         quality_runs = [pool.submit(constraint_results, store, c) for c in quality_constraints(store)]
         findings, error = [], None
         try:
-            findings = describe_findings(store, [hit for run in rule_runs for hit in run.result()], state)
+            findings = describe_findings(store, [hit for run in rule_runs for hit in run.result()], state, as_of)
         except Exception as exc:  # bad data may break the description: the quality report says why
             error = exc
         quality = quality_report(run.result() for run in quality_runs)

@@ -23,6 +23,7 @@ ITEM_KINDS = {
     "Finding": "finding",
     "Recommendation": "recommendation",
     "Resolution": "resolution",
+    "PeriodicReport": "periodic-report",
 }
 
 #: A describing query runs for at most this many nodes at once (a VALUES block at the start of its WHERE
@@ -94,7 +95,7 @@ def sources_of(store: EmbeddedStore, nodes: set[str]) -> dict[str, list[dict[str
 
 
 def describe_items(store: EmbeddedStore, items: set[str]) -> dict[str, dict[str, Any]]:
-    """Describe incidents and UN statements: kind, label, dates, place, document, issuer, summary."""
+    """Describe incidents, UN statements and periodic reports: kind, label, dates, place, document, issuer, summary."""
     described: dict[str, dict[str, Any]] = {}
     for row in select_for(store, "check/evidence.rq", "item", items):
         iri = value(row, "item")

@@ -9,6 +9,7 @@ json`) and the two queries of ``queries/report/``. Python only groups rows; it d
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from typing import Any
 
@@ -67,6 +68,7 @@ def _obligations(store: EmbeddedStore, state_iri: str, findings: list[dict[str, 
                 "provision": {"iri": row.get("provision"), "label": row.get("provisionLabel")},
                 "instrument": {"iri": row.get("instrument"), "label": row.get("instrumentLabel")},
                 "bound_since": row.get("since"),
+                "bound_until": row.get("until"),
                 "basis": {
                     "iri": row["basis"],
                     "label": row.get("basisLabel"),
@@ -275,26 +277,46 @@ def unverified_claims(store: EmbeddedStore) -> list[dict[str, Any]]:
 
 
 # -- the dossier ------------------------------------------------------------------------------------------
-def state_dossier(store: EmbeddedStore, state: dict[str, str], findings: list[dict[str, Any]]) -> dict[str, Any]:
+def _up_to(items: list[dict[str, Any]], day: str, key: str = "date") -> list[dict[str, Any]]:
+    """Return the items dated on or before ``day`` (an item known by month or year once that whole period began)."""
+    return [item for item in items if item.get(key) is None or item[key][:10] <= day]
+
+
+def state_dossier(
+    store: EmbeddedStore, state: dict[str, str], findings: list[dict[str, Any]], day: str | None = None
+) -> dict[str, Any]:
     """Gather one State's dossier: its findings (from `check`) and the sections around them."""
     iri = state["iri"]
     positions = _positions(store, iri)
+    obligations = _obligations(store, iri, findings)
+    incidents = _incidents(store, iri, findings)
+    un_statements = _un_statements(store, iri, findings, positions)
+    if day is not None:
+        obligations = _up_to(obligations, day, "bound_since")
+        for obligation in obligations:
+            if obligation["bound_until"] is not None and obligation["bound_until"] > day:
+                obligation["bound_until"] = None
+        incidents, un_statements, positions = (_up_to(x, day) for x in (incidents, un_statements, positions))
     dossier = {
         "state": state,
         "findings": findings,
-        "obligations": _obligations(store, iri, findings),
-        "incidents": _incidents(store, iri, findings),
-        "un_statements": _un_statements(store, iri, findings, positions),
+        "obligations": obligations,
+        "incidents": incidents,
+        "un_statements": un_statements,
         "positions": positions,
     }
     dossier["nodes"] = dossier_nodes(dossier)
     return dossier
 
 
-def build_dossiers(store: EmbeddedStore, state: str | None = None) -> dict[str, Any]:
+def build_dossiers(
+    store: EmbeddedStore, state: str | None = None, as_of: datetime.date | None = None
+) -> dict[str, Any]:
     """Return the dossiers of one State (``state``, ISO 3166-1 alpha-3) or of every State with findings.
 
-    Raises InputError for an unknown State code and DataQualityError when the data breaks data quality.
+    The dossiers answer as on ``as_of`` (default today): the findings of `check --as-of`, and no binding,
+    incident, UN statement or position dated after that day. Raises InputError for an unknown State code and
+    DataQualityError when the data breaks data quality.
     """
     states = {
         r["code"]: {"iri": r["state"], "code": r["code"], "label": r.get("label")}
@@ -302,7 +324,7 @@ def build_dossiers(store: EmbeddedStore, state: str | None = None) -> dict[str, 
     }
     if state is not None and state not in states:
         raise InputError(f"unknown State code {state!r} for --state (known: {', '.join(known_states(store))})")
-    result = run_check(store, state)
+    result = run_check(store, state, as_of)
     if not result.quality.holds:
         raise DataQualityError(
             f"data quality fails ({len(result.quality.violations)} violation(s)): no report is built from bad data; "
@@ -312,7 +334,8 @@ def build_dossiers(store: EmbeddedStore, state: str | None = None) -> dict[str, 
     for finding in result.findings:
         by_state[finding["state"]].append(finding)
     codes = [state] if state is not None else sorted(by_state)
-    dossiers = [state_dossier(store, states[code], by_state.get(code, [])) for code in codes]
+    day = (as_of or datetime.date.today()).isoformat()
+    dossiers = [state_dossier(store, states[code], by_state.get(code, []), day) for code in codes]
     claims = unverified_claims(store)
     for claim in claims:
         claim["states"] = sorted(d["state"]["code"] for d in dossiers if set(claim["about"]) & d["nodes"])

@@ -10,12 +10,17 @@ from kgtool.store import EmbeddedStore
 
 @dataclass
 class InstrumentInfo:
-    """An instrument's IRI and what computing entry into force for a State needs."""
+    """An instrument's IRI and what computing entry into force for a State, and a denunciation's effect, needs."""
 
     iri: str
     entry_into_force: str | None
     delay_days: int | None
     delay_months: int | None
+    #: From notification of a denunciation to its effect, in days or in months (None when not recorded).
+    denunciation_days: int | None = None
+    denunciation_months: int | None = None
+    #: True when the instrument provides for no denunciation (the ICCPR): a notification ends nothing.
+    no_denunciation_clause: bool = False
 
 
 @dataclass
@@ -43,6 +48,9 @@ class StoreLookup:
                 entry_into_force=r["eif"].value if "eif" in r else None,
                 delay_days=int(r["days"].value) if "days" in r else None,
                 delay_months=int(r["months"].value) if "months" in r else None,
+                denunciation_days=int(r["denunciationDays"].value) if "denunciationDays" in r else None,
+                denunciation_months=int(r["denunciationMonths"].value) if "denunciationMonths" in r else None,
+                no_denunciation_clause="noClause" in r and r["noClause"].value in ("true", "1"),
             )
         provisions = {r["provision"].value for r in store.select(read_query("import/provisions.rq"))}
         by_page, by_symbol = {}, {}

@@ -118,8 +118,10 @@ def build_report(
 ) -> str:
     """Return the HTML report of one State (ISO 3166-1 alpha-3), or of every State with findings.
 
+    ``today`` is the day the dossier answers for (its findings as on that day, nothing dated after it shown).
     ``origin`` names the data in the page's header (the bundled graph, or a store's directory). Raises
     InputError for an unknown State and DataQualityError when the data breaks data quality.
     """
-    data = build_dossiers(store, state)
-    return render_report(data, today=today or datetime.date.today(), origin=origin)
+    day = today or datetime.date.today()
+    data = build_dossiers(store, state, as_of=day)
+    return render_report(data, today=day, origin=origin)

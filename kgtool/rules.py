@@ -4,10 +4,15 @@ Each rule lives in one file (``shapes/binding.ttl``, ``shapes/rules/*.ttl``): a 
 ``sh:select`` (or ``sh:construct`` for the binding rule) is the rule. kgtool runs that same SPARQL on the store
 with ``$this`` unbound (every query also states ``$this a kgo:Binding`` or ``$this a kgo:Obligation``, so
 unbound evaluation equals evaluation over the shape's targets); pyshacl runs the files as SHACL in the tests.
+
+A compliance rule answers for a day, ``$asOf`` (today, or `check --as-of DATE`): events after it do not count,
+and a report not yet due is no breach. kgtool substitutes the day for ``$asOf`` before it runs a rule, as a SHACL
+engine pre-binds ``$this``; the tests hand pyshacl the rule files with the same substitution (``bind_as_of``).
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -76,6 +81,20 @@ class RuleHit:
     role: str
 
 
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+
+
+def as_of_literal(as_of: datetime.date | None = None) -> str:
+    """Return the day a check answers for (today when none is given) as a SPARQL xsd:date literal."""
+    day = as_of or datetime.date.today()
+    return f'"{day.isoformat()}"^^<{XSD_DATE}>'
+
+
+def bind_as_of(query: str, as_of: datetime.date | None = None) -> str:
+    """Write the day the check answers for in place of a rule's pre-bound ``$asOf`` (a query or a rule file)."""
+    return re.sub(r"\$asOf\b", lambda _match: as_of_literal(as_of), query)
+
+
 def _portable(query: str) -> str:
     """Write SHACL's pre-bound ``$this`` as ``?this``: one variable in SPARQL, but not to every engine."""
     return re.sub(r"\$this\b", "?this", query)
@@ -140,19 +159,21 @@ def derive_bindings(store: EmbeddedStore) -> int:
     return len(triples)
 
 
-def evaluate_constraint(store: EmbeddedStore, rule: Rule, constraint: Constraint) -> list[RuleHit]:
-    """Run one SPARQL constraint of a rule on the store and return its hits."""
+def evaluate_constraint(
+    store: EmbeddedStore, rule: Rule, constraint: Constraint, as_of: datetime.date | None = None
+) -> list[RuleHit]:
+    """Run one SPARQL constraint of a rule on the store, as on ``as_of`` (default today), and return its hits."""
     return [
         RuleHit(rule=rule, binding=row["this"], value=row["value"], date=row.get("date"), role=constraint.role)
-        for row in store.select_values(constraint.query)
+        for row in store.select_values(bind_as_of(constraint.query, as_of))
     ]
 
 
-def evaluate_rules(store: EmbeddedStore) -> list[RuleHit]:
+def evaluate_rules(store: EmbeddedStore, as_of: datetime.date | None = None) -> list[RuleHit]:
     """Run every compliance rule on the store (bindings must be derived first) and return the hits."""
     return [
         hit
         for rule in compliance_rules()
         for constraint in rule.constraints
-        for hit in evaluate_constraint(store, rule, constraint)
+        for hit in evaluate_constraint(store, rule, constraint, as_of)
     ]

@@ -124,7 +124,11 @@ def collect_marks(dossier: dict[str, Any]) -> list[Mark]:
             continue
         seen_obligations.add((o["iri"], o["bound_since"]))
         o_item = {**o, "sources": o["basis"]["sources"]}
-        marks.append(_mark(marks, "obligation", "obligation", o_item, o["bound_since"], None, o["label"]))
+        # A binding that ended is drawn as its interval: from its start to the last day it bound.
+        last = o.get("bound_until")
+        if last is not None:
+            last = (datetime.date.fromisoformat(last) - datetime.timedelta(days=1)).isoformat()
+        marks.append(_mark(marks, "obligation", "obligation", o_item, o["bound_since"], last, o["label"]))
     for i in dossier["incidents"]:
         marks.append(_mark(marks, i["kind"], "incident", i, i["date"], i["end_date"], i["label"]))
     for s in dossier["un_statements"]:

@@ -676,7 +676,7 @@ def test_a_long_query_is_stopped_at_the_timeout_and_its_worker_killed(single):
     assert headers["Retry-After"] == "5"
     assert _gone(old), f"worker {old} still exists"
     status, _, body = _ask(url, COUNT_QUERY)
-    assert (status, body) == (200, "n\r\n4183\r\n")
+    assert (status, body) == (200, "n\r\n4249\r\n")
     (new,) = _worker_pids(process.pid)  # replaced, and the pool did not grow
     assert new != old
     assert "Traceback" not in log.read_text()
@@ -695,11 +695,11 @@ def test_a_crashed_worker_answers_500_and_is_replaced(single):
     )
     assert outcome["seconds"] < 1.8  # answered when it crashed, not at the time limit
     assert _gone(worker)
-    assert _ask(url, COUNT_QUERY)[::2] == (200, "n\r\n4183\r\n")
+    assert _ask(url, COUNT_QUERY)[::2] == (200, "n\r\n4249\r\n")
     (new,) = _worker_pids(process.pid)
     os.kill(new, signal.SIGKILL)  # a worker killed while idle is replaced before it is given a query
     time.sleep(0.2)
-    assert _ask(url, COUNT_QUERY)[::2] == (200, "n\r\n4183\r\n")
+    assert _ask(url, COUNT_QUERY)[::2] == (200, "n\r\n4249\r\n")
     assert _gone(new)
     text = log.read_text()
     assert "Traceback" not in text and "Segmentation" not in text
@@ -715,7 +715,7 @@ def test_a_query_past_the_memory_limit_ends_its_worker_not_the_machine(single):
         "of 250 MB per worker does); a fresh worker was started\n",
     )
     assert _gone(worker)
-    assert _ask(url, COUNT_QUERY)[::2] == (200, "n\r\n4183\r\n")
+    assert _ask(url, COUNT_QUERY)[::2] == (200, "n\r\n4249\r\n")
     text = log.read_text()
     assert "Traceback" not in text and "memory allocation" not in text and "backtrace" not in text
 

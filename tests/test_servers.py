@@ -85,8 +85,8 @@ def test_push_reports_verified_counts(server):
     result = run("push", "--endpoint", server.endpoint, "--profile", server.profile)
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert "https://w3id.org/kgtool/graph/data: 3198 triples pushed, 3198 on the server" in lines
-    assert lines[-1].startswith(f"pushed 3 graphs (4183 triples) to {server.profile} at ")
+    assert "https://w3id.org/kgtool/graph/data: 3223 triples pushed, 3223 on the server" in lines
+    assert lines[-1].startswith(f"pushed 3 graphs (4249 triples) to {server.profile} at ")
     assert "dba" not in result.stdout + result.stderr
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,32 @@ format_option = click.option(
     default="text",
     show_default=True,
     help="Human text, or JSON with stable keys for machines.",
+)
+
+
+class _Day(click.ParamType):
+    """An ISO 8601 calendar day (YYYY-MM-DD), read as a date."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime.date:
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            if len(value) == 10:
+                return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+        self.fail(f"{value!r} is not a day in ISO 8601 form (YYYY-MM-DD, e.g. 2013-09-10)", param, ctx)
+
+
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    type=_Day(),
+    default=None,
+    help="Answer as on this day (YYYY-MM-DD): bindings that had begun by then, with their end if it came by "
+    "then; incidents, findings and reports up to then. Default: today.",
 )
 
 store_option = click.option(

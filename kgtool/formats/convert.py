@@ -40,6 +40,8 @@ RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 FOAF_PAGE = ox.NamedNode("http://xmlns.com/foaf/0.1/page")
 LABEL_LENGTH = 120
 CONSENT = ("ratification", "acceptance", "approval", "accession", "succession", "definitive-signature")
+#: The acts that end a State's bindings under an instrument, once they take effect.
+ENDING = ("denunciation", "withdrawal")
 
 _TRUE = ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))
 Term = ox.NamedNode | ox.Literal
@@ -348,23 +350,26 @@ class RowConverter:
             raise RowError("jurisdiction", "a domestic-law instrument needs its State (an ISO alpha-3 code)")
         if not domestic and row.get("jurisdiction"):
             raise RowError("jurisdiction", f"only a domestic-law instrument has a jurisdiction, not a {row['kind']}")
-        days = months = None
-        if row.get("eif_delay"):
-            years, month_count, day_count = parse_duration(row["eif_delay"], "eif_delay")
-            if day_count and (years or month_count):
-                raise RowError("eif_delay", f"{row['eif_delay']!r} mixes days with months or years: give one unit")
-            if day_count or not (years or month_count):
-                days = day_count
-            else:
-                months = 12 * years + month_count
+        days, months = _days_or_months(row.get("eif_delay", ""), "eif_delay")
         integer = ox.NamedNode(XSD + "integer")
         values["eifDays"] = ox.Literal(str(days), datatype=integer) if days is not None else None
         values["eifMonths"] = ox.Literal(str(months), datatype=integer) if months is not None else None
         no_clause = row.get("denunciation_delay") == "none"
         values["noDenunciationClause"] = _TRUE if no_clause else None
+        denunciation_days, denunciation_months = _days_or_months(
+            "" if no_clause else row.get("denunciation_delay", ""), "denunciation_delay"
+        )
+        values["denunciationDays"] = (
+            ox.Literal(str(denunciation_days), datatype=integer) if denunciation_days is not None else None
+        )
+        values["denunciationMonths"] = (
+            ox.Literal(str(denunciation_months), datatype=integer) if denunciation_months is not None else None
+        )
         iri = ID + "instrument/" + row["slug"]
         eif = row.get("entry_into_force") or None
-        self.context.instruments[iri] = InstrumentInfo(iri, eif, days, months)
+        self.context.instruments[iri] = InstrumentInfo(
+            iri, eif, days, months, denunciation_days, denunciation_months, no_clause
+        )
 
     def _derive_provisions(self, row: dict[str, str], values: dict[str, Value]) -> None:
         instrument = f"{ID}instrument/{row['instrument']}"
@@ -378,6 +383,9 @@ class RowConverter:
         reservable = values.get("non_reservable")
         values["prohibitedBy"] = ox.NamedNode(instrument) if reservable and reservable.value == "true" else None
         start, end = row.get("in_force_from"), row.get("in_force_until")
+        for column, day in (("in_force_from", start), ("in_force_until", end)):
+            if day and len(day) != 10:
+                raise RowError(column, f"a provision binds from and until a day, not {day!r} (give YYYY-MM-DD)")
         if start and end and _first_day(end) < _first_day(start):
             raise RowError("in_force_until", f"in_force_until {end} is before in_force_from {start}")
         self.context.provisions.add(f"{instrument}/{row['slug']}")
@@ -387,6 +395,10 @@ class RowConverter:
         if row.get("succession_date") and action != "succession":
             raise RowError("succession_date", f"only a succession has a succession_date, not a {action}")
         values["entryIntoForce"] = values["entryIntoForceUnknown"] = None
+        values["takesEffect"] = values["withoutEffect"] = values["position"] = None
+        if action in ENDING:
+            self._derive_ending(row, values)
+            return
         if action not in CONSENT:
             if row.get("effective_date") and action == "signature":
                 raise RowError("effective_date", "a signature alone takes no effect to bind")
@@ -416,10 +428,78 @@ class RowConverter:
                 "kgtool's date is used"
             )
 
+    def _derive_ending(self, row: dict[str, str], values: dict[str, Value]) -> None:
+        """Derive when a denunciation or withdrawal takes effect, or, with no clause allowing it, its position."""
+        action, date = row["action"], row["date"]
+        instrument = self.context.instrument(f"{ID}instrument/{row['instrument']}")
+        assert instrument is not None
+        stated = row.get("effective_date")
+        if instrument.no_denunciation_clause:
+            # Human Rights Committee General Comment No. 26 (1997), paras. 1-3: an instrument without a
+            # denunciation clause is not subject to denunciation or withdrawal; the notification ends nothing.
+            if stated:
+                raise RowError(
+                    "effective_date",
+                    f"{row['instrument']} has no denunciation clause: a {action} takes no effect, so it has no "
+                    "effective_date",
+                )
+            values["withoutEffect"] = _TRUE
+            position = f"{ID}position/{row['state']}-{row['instrument']}-{action}"
+            values["position"] = self._new_node(position, "state", "position")
+            values["positionLabel"] = _english(f"{row['state']}: notifies {action} from {row['instrument']} ({date})")
+            values["positionSummary"] = _english(
+                f"{row['state']} notified its {action} from {row['instrument']} on {date}. The instrument has no "
+                "denunciation clause: the notification ends none of the State's obligations under it, and is "
+                "recorded as the State's position."
+            )
+            self.context.warnings.append(
+                f"column 'action': {row['instrument']} has no denunciation clause, so this {action} ends no "
+                "binding; it is recorded as the State's position"
+            )
+            return
+        recorded = instrument.denunciation_days is not None or instrument.denunciation_months is not None
+        if recorded and len(date) == 10:
+            notified = datetime.date.fromisoformat(date)
+            delay = (
+                f"P{instrument.denunciation_months}M"
+                if instrument.denunciation_months
+                else (f"P{instrument.denunciation_days or 0}D")
+            )
+            computed = add_delay(
+                notified, 0, instrument.denunciation_months or 0, instrument.denunciation_days or 0
+            ).isoformat()
+            if stated and stated != computed:
+                self.context.warnings.append(
+                    f"column 'effective_date': the depositary gives {stated}, kgtool computes {computed} "
+                    f"(the denunciation delay {delay} applied to {date}); kgtool's date is used"
+                )
+            values["takesEffect"] = _xsd_date(computed)
+            return
+        reason = (
+            f"{row['instrument']} records no denunciation_delay"
+            if not recorded
+            else f"the notification date {date} is not a day"
+        )
+        if not stated:
+            self.context.warnings.append(
+                f"column 'date': the day this {action} takes effect is not known ({reason}, and no "
+                "effective_date is given); it ends no binding"
+            )
+            return
+        if len(stated) != 10:
+            raise RowError("effective_date", f"the day a {action} takes effect must be a day, not {stated!r}")
+        self.context.warnings.append(
+            f"column 'effective_date': {reason}; the depositary's {stated} is used as the day the {action} takes effect"
+        )
+        values["takesEffect"] = _xsd_date(stated)
+
     def _derive_reservations(self, row: dict[str, str], values: dict[str, Value]) -> None:
         provision = f"{ID}instrument/{row['instrument']}/{row['provision']}"
         if not (provision in self.context.provisions or provision in self.context.lookup.provisions):
             raise RowError("provision", f"unknown provision {row['provision']!r} of {row['instrument']}")
+        withdrawn = row.get("withdrawn", "")
+        if withdrawn and len(withdrawn) != 10:
+            raise RowError("withdrawn", f"the withdrawal took effect on a day, not {withdrawn!r} (give YYYY-MM-DD)")
         values["excluded"] = ox.NamedNode(provision)
 
     def _derive_findings(self, row: dict[str, str], values: dict[str, Value]) -> None:
@@ -459,6 +539,22 @@ class RowConverter:
         if values.get("people") is not None:
             source = values["source"].value.rsplit("/", 1)[-1]  # type: ignore[union-attr]
             values["count"] = self._new_node(f"{ID}count/{row['id']}-{source}", "people", "count")
+
+
+def _days_or_months(cell: str, column: str) -> tuple[int | None, int | None]:
+    """Return an ISO 8601 delay cell as (days, months), one of them None; (None, None) for an empty cell.
+
+    Days and months are kept apart, as the treaties count them (90 days; three months; one year = 12 months),
+    and stored as integers: some servers rewrite an xsd:duration literal (Virtuoso 7 stores P1Y as "12").
+    """
+    if not cell:
+        return None, None
+    years, months, days = parse_duration(cell, column)
+    if days and (years or months):
+        raise RowError(column, f"{cell!r} mixes days with months or years: give one unit")
+    if days or not (years or months):
+        return days, None
+    return None, 12 * years + months
 
 
 def _first_day(date: str) -> str:

@@ -41,6 +41,20 @@ def format_finding(finding: dict[str, Any]) -> list[str]:
     else:
         since += f" (entry into force of the law) [{_source_keys(basis['sources'])}]"
     lines.append(since)
+    ended = basis.get("ended_by")
+    if finding.get("bound_until"):
+        until = f"  bound until   {finding['bound_until']}"
+        if ended:
+            until += f" ({ended['means']} notified {ended['date']}) [{_source_keys(ended['sources'])}]"
+        else:
+            until += " (the provision ceased to apply)"
+        lines.append(until)
+    void = basis.get("without_effect")
+    if void:
+        lines.append(
+            f"  {void['means']:<13} notified {void['date']}: ends nothing, the instrument has no denunciation "
+            f"clause [{_source_keys(void['sources'])}]"
+        )
     for dispute in basis["disputed"]:
         lines.append(
             f"  disputed      {compact(dispute['property'])} = {dispute['value']} "
