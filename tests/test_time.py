@@ -221,6 +221,9 @@ def test_report_as_of_leaves_out_what_came_later(achr_store):
     }
     html = run("report", "--store", str(achr_store), "--state", "VEN", "--as-of", "2012-01-01", "-o", "-").stdout
     assert "2015-08-ven-col-deportations" not in html and "2011-04-25-ven-col-perez-becerra" in html
+    assert "until <time" not in html
+    today = run("report", "--store", str(achr_store), "--state", "VEN", "--as-of", "2026-12-01", "-o", "-").stdout
+    assert 'until <time datetime="2013-09-10">2013-09-10</time> (denunciation notified 2012-09-10)' in today
 
 
 # -- periodic reports -----------------------------------------------------------------------------------------
