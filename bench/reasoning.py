@@ -52,7 +52,7 @@ def _suffixed(term: ox.NamedNode | ox.BlankNode | ox.Literal, copy: int) -> ox.N
 
 def write_graphs() -> dict[str, Path]:
     """Write the ontology, the bundled graph and the ~100k graph as N-Triples; return their paths."""
-    from kgtool.loading import bundled_store
+    from kgtool.data.loading import bundled_store
     from kgtool.reasoning.graphs import asserted_triples, ntriples, ontology_triples
     from kgtool.store import DATA_GRAPH
 

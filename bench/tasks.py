@@ -32,7 +32,7 @@ def _rdflib_graph(path: Path):
 
 
 def _kgtool_store(path: Path):
-    from kgtool.loading import store_with_files
+    from kgtool.data.loading import store_with_files
 
     return store_with_files([path])
 
@@ -63,7 +63,7 @@ def load_rdflib(path: Path) -> int:
 @task
 def quality_kgtool(path: Path) -> int:
     """Validate with the shapes compiled to SPARQL on the store."""
-    from kgtool.validate import validate_store
+    from kgtool.quality.validate import validate_store
 
     store = _kgtool_store(path)
     start = time.perf_counter()
@@ -95,7 +95,7 @@ def quality_pyshacl(path: Path) -> int:
 @task
 def compliance_kgtool(path: Path) -> int:
     """Derive bindings and run every rule on the store; return the number of (binding, breach) pairs."""
-    from kgtool.rules import derive_bindings, evaluate_rules
+    from kgtool.compliance.rules import derive_bindings, evaluate_rules
 
     store = _kgtool_store(path)
     start = time.perf_counter()
@@ -111,8 +111,8 @@ def compliance_pyshacl(path: Path) -> int:
     import pyshacl
     import rdflib
 
+    from kgtool.compliance.rules import bind_as_of
     from kgtool.resources import rule_files, shape_file, turtle_files
-    from kgtool.rules import bind_as_of
 
     data = _rdflib_graph(path)
     for ontology in turtle_files("ontology"):
@@ -138,7 +138,7 @@ def compliance_pyshacl(path: Path) -> int:
 @task
 def export_kgtool(path: Path) -> int:
     """Export the store as deterministic Turtle."""
-    from kgtool.exporter import export
+    from kgtool.output.export import export
 
     store = _kgtool_store(path)
     start = time.perf_counter()
@@ -206,8 +206,8 @@ def import_kgtool(path: Path) -> int:
     """`kgtool import` into a new empty disk store: parse, convert, validate, one transaction, provenance."""
     import tempfile
 
-    from kgtool.importer import import_files
-    from kgtool.loading import load_bundled, open_disk_store
+    from kgtool.data.importer import import_files
+    from kgtool.data.loading import load_bundled, open_disk_store
 
     with tempfile.TemporaryDirectory() as directory:
         store = open_disk_store(Path(directory) / "store", empty=path.suffix != ".csv")
@@ -257,10 +257,10 @@ def queries_kgtool(path: Path) -> int:
     """Every bundled query (example parameters) on the bundled graph plus the file; report each median time."""
     import statistics
 
-    from kgtool.loading import load_bundled
-    from kgtool.query import run_query
-    from kgtool.query_library import bundled_queries
-    from kgtool.rules import derive_bindings
+    from kgtool.compliance.rules import derive_bindings
+    from kgtool.data.loading import load_bundled
+    from kgtool.queries.library import bundled_queries
+    from kgtool.queries.run import run_query
     from kgtool.store import EmbeddedStore
 
     store = EmbeddedStore()

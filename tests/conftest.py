@@ -125,7 +125,7 @@ def store_digest(location: Path) -> str:
     """Return a digest of every quad of a disk store, to compare a store before and after a refused import."""
     import hashlib
 
-    from kgtool.loading import open_disk_store
+    from kgtool.data.loading import open_disk_store
 
     store = open_disk_store(location)
     try:

@@ -6,8 +6,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kgtool.loading import bundled_store
-from kgtool.rules import derive_bindings
+from kgtool.compliance.rules import derive_bindings
+from kgtool.data.loading import bundled_store
 
 ID = "https://w3id.org/kgtool/id/"
 CONVENTION_33 = ID + "obligation/refugee-convention-1951-art-33-1"
@@ -172,8 +172,8 @@ def test_json_has_stable_keys(bundled_check):
 def test_findings_are_the_same_when_describing_queries_run_in_many_blocks(bundled_check, monkeypatch):
     # The describing queries take their nodes (or State-item pairs) in VALUES blocks of at most VALUES_LIMIT;
     # blocks of 3 split every query of the bundled graph's check into several.
-    from kgtool import describe
-    from kgtool.check import run_check
+    from kgtool.compliance import describe
+    from kgtool.compliance.check import run_check
 
     monkeypatch.setattr(describe, "VALUES_LIMIT", 3)
     store = bundled_store()

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import run, store_digest
 
-from kgtool.formats.kinds import SOURCE_COLUMNS, header_of, kind_named
-from kgtool.query_library import bundled_queries
+from kgtool.data.kinds import SOURCE_COLUMNS, header_of, kind_named
+from kgtool.queries.library import bundled_queries
 
 pytestmark = pytest.mark.fuzz
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import run, store_digest
 
-from kgtool.formats.kinds import TABLE_KINDS, all_kinds, header_of
+from kgtool.data.kinds import TABLE_KINDS, all_kinds, header_of
 
 pytestmark = pytest.mark.fuzz
 

@@ -18,10 +18,10 @@ import pyoxigraph as ox
 import pytest
 from conftest import run
 
+from kgtool.data.importer import import_files
 from kgtool.errors import InputError
-from kgtool.formats import rdf_guard
-from kgtool.formats.rdf_guard import MAX_NESTING, check_rdf_file
-from kgtool.importer import import_files
+from kgtool.store import rdf_guard
+from kgtool.store.rdf_guard import MAX_NESTING, check_rdf_file
 
 RDF = 'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
 XML_HEAD = '<?xml version="1.0"?>\n'

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 from conftest import run, run_json, store_digest
 
-from kgtool.formats.kinds import SOURCE_COLUMNS, TABLE_KINDS, all_kinds, header_of
+from kgtool.data.kinds import SOURCE_COLUMNS, TABLE_KINDS, all_kinds, header_of
 
 ID = "https://w3id.org/kgtool/id/"
 KGO = "https://w3id.org/kgtool/ontology#"

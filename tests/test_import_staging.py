@@ -8,8 +8,8 @@ import pyoxigraph as ox
 from conftest import PREFIXES, run
 from test_import_export import INCIDENT_HEADER, SOURCE, snapshot, write
 
-from kgtool.importer import STAGING_PREFIX
-from kgtool.loading import open_disk_store
+from kgtool.data.importer import STAGING_PREFIX
+from kgtool.data.loading import open_disk_store
 from kgtool.store import IMPORT_GRAPH_PREFIX
 
 BLANK = PREFIXES + 'ex:thing rdfs:seeAlso _:note .\n_:note rdfs:label "a note"@en .\n'

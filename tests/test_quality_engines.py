@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import BASE_WORLD, forced_return, participation
 
-from kgtool.loading import bundled_store, store_with_files
-from kgtool.validate import validate_store
+from kgtool.data.loading import bundled_store, store_with_files
+from kgtool.quality.validate import validate_store
 
 BROKEN = {
     "unsourced": forced_return("r1", "1990-01-01").replace("; prov:wasDerivedFrom ex:source", ""),

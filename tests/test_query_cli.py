@@ -14,7 +14,7 @@ from rdflib.plugins.sparql.results.csvresults import CSVResultParser
 from rdflib.plugins.sparql.results.jsonresults import JSONResultParser
 from rdflib.plugins.sparql.results.tsvresults import TSVResultParser
 
-from kgtool.query_library import bundled_queries
+from kgtool.queries.library import bundled_queries
 
 ROOT = Path(__file__).resolve().parent.parent
 ID = "https://w3id.org/kgtool/id/"

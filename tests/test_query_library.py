@@ -14,9 +14,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kgtool.loading import bundled_store
-from kgtool.query_library import bind_parameters, read_query_file
-from kgtool.rules import derive_bindings
+from kgtool.compliance.rules import derive_bindings
+from kgtool.data.loading import bundled_store
+from kgtool.queries.library import bind_parameters, read_query_file
 
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
 ID = "https://w3id.org/kgtool/id/"

@@ -12,7 +12,7 @@ import pytest
 from conftest import BASE_WORLD, generate_graph, participation, run, run_json
 from system import require
 
-from kgtool.loading import bundled_store, store_with_files
+from kgtool.data.loading import bundled_store, store_with_files
 from kgtool.reasoning.graphs import asserted_triples
 from kgtool.reasoning.materialise import NOT_APPLIED_BY_REASONABLE, choose_engine, infer, infer_from_store
 from kgtool.store import INFERRED_GRAPH

@@ -14,10 +14,10 @@ import pytest
 from browser import chromium, record_requests, save_artifact
 from conftest import BASE_WORLD, forced_return, participation, run, run_json
 
-from kgtool.dossier import DataQualityError
-from kgtool.loading import store_with_files
-from kgtool.report import anchor, build_report
-from kgtool.rules import derive_bindings
+from kgtool.compliance.rules import derive_bindings
+from kgtool.data.loading import store_with_files
+from kgtool.web.dossier import DataQualityError
+from kgtool.web.report import anchor, build_report
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"

@@ -1,7 +1,7 @@
 """pyshacl, the reference SHACL engine, runs the same rule files and finds exactly what kgtool finds.
 
 A rule answers for a day (``$asOf``); pyshacl cannot pre-bind it, so both engines get the rule text with the
-same day written in (kgtool.rules.bind_as_of).
+same day written in (kgtool.compliance.rules.bind_as_of).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pyshacl
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from kgtool.loading import bundled_store
+from kgtool.compliance.rules import bind_as_of, derive_bindings, evaluate_rules
+from kgtool.data.loading import bundled_store
 from kgtool.resources import rule_files, shape_file
-from kgtool.rules import bind_as_of, derive_bindings, evaluate_rules
 
 
 def test_pyshacl_and_kgtool_agree_on_every_rule_result():

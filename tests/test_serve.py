@@ -34,9 +34,9 @@ from browser import chromium, record_requests, save_artifact
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from kgtool.loading import open_store
-from kgtool.query_library import bundled_queries
-from kgtool.serve_workers import default_memory_limit
+from kgtool.data.loading import open_store
+from kgtool.queries.library import bundled_queries
+from kgtool.web.serve_workers import default_memory_limit
 
 STATES = """PREFIX kgo: <https://w3id.org/kgtool/ontology#>
 SELECT ?code ?label WHERE { ?state kgo:iso3166Alpha3 ?code ; <http://www.w3.org/2000/01/rdf-schema#label> ?label }
@@ -609,7 +609,7 @@ def test_a_malformed_request_is_one_plain_line(server, server_dir, request_bytes
 
 
 def test_a_body_larger_than_max_body_gets_413(server, server_dir):
-    from kgtool.serve import MAX_BODY
+    from kgtool.web.serve import MAX_BODY
 
     port = _port(server[0])
     body = b"ASK {} #" + b"x" * MAX_BODY

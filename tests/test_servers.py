@@ -29,9 +29,9 @@ from servers import (
     start_virtuoso,
 )
 
-from kgtool.loading import open_store
-from kgtool.push import push_graphs
-from kgtool.query_library import bundled_queries
+from kgtool.data.loading import open_store
+from kgtool.data.push import push_graphs
+from kgtool.queries.library import bundled_queries
 from kgtool.store import parts
 from kgtool.store.profiles import profile_for
 from kgtool.store.remote import RemoteStore

@@ -18,11 +18,11 @@ import rdflib
 from conftest import BASE_WORLD, ROOT, forced_return, participation, run, run_json
 from rdflib.namespace import RDF, SH
 
-from kgtool.dossier import build_dossiers
-from kgtool.loading import StoreSource, open_store
+from kgtool.compliance.rules import bind_as_of, derive_bindings, evaluate_rules
+from kgtool.data.loading import StoreSource, open_store
 from kgtool.resources import rule_files, shape_file
-from kgtool.rules import bind_as_of, derive_bindings, evaluate_rules
 from kgtool.store import DERIVED_GRAPH
+from kgtool.web.dossier import build_dossiers
 
 ACHR = ROOT / "examples" / "achr-denunciation"
 CAT_REPORTING = ROOT / "examples" / "cat-reporting"

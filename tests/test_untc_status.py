@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import run, store_digest
 
-from kgtool.formats.cells import RowError
-from kgtool.formats.untc import parse_untc_date, participant_code
+from kgtool.data.cells import RowError
+from kgtool.data.untc import parse_untc_date, participant_code
 
 STATUS = Path(__file__).resolve().parent / "data" / "untc" / "cat-1984-status.csv"
 SOURCE = [

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from kgtool.check import known_states, run_check
 from kgtool.cli.options import as_of_option, format_option, store_options
+from kgtool.compliance.check import known_states, run_check
+from kgtool.compliance.text import format_check
+from kgtool.data.loading import StoreSource, open_store
 from kgtool.deadline import stop_after_timeout
 from kgtool.errors import EXIT_FAILED, InputError
-from kgtool.formats.findings_text import format_check
-from kgtool.formats.json_output import compact_json
-from kgtool.loading import StoreSource, open_store
+from kgtool.output.json_output import compact_json
 from kgtool.reasoning.materialise import materialise
 
 

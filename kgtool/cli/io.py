@@ -9,16 +9,16 @@ from pathlib import Path
 import click
 
 from kgtool.cli.options import store_options
+from kgtool.data.convert import SourceDefaults
+from kgtool.data.importer import QualityFailureError, import_files, list_imports, undo_import
+from kgtool.data.kinds import TABLE_KINDS, all_kinds, describe_kind, kind_named, template_csv
+from kgtool.data.loading import StoreSource, open_disk_store, open_store
+from kgtool.data.tables import TableOptions
 from kgtool.errors import InputError
-from kgtool.exporter import EXPORT_FORMATS, select_for_export, serialize
-from kgtool.formats.convert import SourceDefaults
-from kgtool.formats.findings_text import format_quality
-from kgtool.formats.kinds import TABLE_KINDS, all_kinds, describe_kind, kind_named, template_csv
-from kgtool.formats.rdf_files import FORMAT_BY_SUFFIX
-from kgtool.formats.tables import TableOptions
-from kgtool.importer import QualityFailureError, import_files, list_imports, undo_import
-from kgtool.loading import StoreSource, open_disk_store, open_store
+from kgtool.output.export import EXPORT_FORMATS, select_for_export, serialize
+from kgtool.quality.text import format_quality
 from kgtool.store import EmbeddedStore
+from kgtool.store.rdf_files import FORMAT_BY_SUFFIX
 from kgtool.store.remote import RemoteStore
 
 _IMPORT_FORMATS = sorted(set(FORMAT_BY_SUFFIX.values()))

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from kgtool.loading import StoreSource
+from kgtool.data.loading import StoreSource
 from kgtool.store.profiles import PROFILES
 
 format_option = click.option(

@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from kgtool.cli.options import store_option
+from kgtool.data.loading import open_store
+from kgtool.data.push import graphs_only_on_server, prune_graphs, push_graphs
 from kgtool.errors import InputError
-from kgtool.loading import open_store
-from kgtool.push import graphs_only_on_server, prune_graphs, push_graphs
 from kgtool.store.profiles import PROFILES
 from kgtool.store.remote import RemoteStore
 

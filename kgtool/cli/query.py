@@ -7,12 +7,12 @@ import json
 import click
 
 from kgtool.cli.options import store_options
+from kgtool.data.loading import StoreSource, open_store
 from kgtool.deadline import stop_after_timeout
 from kgtool.errors import EXIT_FAILED
-from kgtool.formats.results import standard_results, table, turtle
-from kgtool.loading import StoreSource, open_store
-from kgtool.query import QueryResult, evaluation_error, run_query
-from kgtool.query_library import bundled_queries, find_query, parse_params
+from kgtool.output.results import standard_results, table, turtle
+from kgtool.queries.library import bundled_queries, find_query, parse_params
+from kgtool.queries.run import QueryResult, evaluation_error, run_query
 
 
 @click.command()

@@ -8,8 +8,11 @@ from pathlib import Path
 import click
 
 from kgtool.cli.options import store_options
+from kgtool.data.loading import StoreSource, open_store
 from kgtool.errors import EXIT_FAILED, InputError
-from kgtool.formats.reasoning import (
+from kgtool.reasoning.consistency import reason_store
+from kgtool.reasoning.materialise import ENGINES, materialise
+from kgtool.reasoning.text import (
     hierarchy_turtle,
     inference_json,
     inference_text,
@@ -17,9 +20,6 @@ from kgtool.formats.reasoning import (
     report_json,
     report_text,
 )
-from kgtool.loading import StoreSource, open_store
-from kgtool.reasoning.consistency import reason_store
-from kgtool.reasoning.materialise import ENGINES, materialise
 from kgtool.store import INFERRED_GRAPH
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 
 from kgtool.cli.options import as_of_option, store_options
+from kgtool.data.loading import StoreSource, open_store
 from kgtool.deadline import stop_after_timeout
 from kgtool.errors import InputError
-from kgtool.loading import StoreSource, open_store
-from kgtool.report import build_report
+from kgtool.web.report import build_report
 
 
 @click.command()

@@ -14,11 +14,11 @@ from pathlib import Path
 import click
 
 from kgtool.cli.options import store_option
+from kgtool.data.loading import open_store
 from kgtool.deadline import command_timeout
-from kgtool.loading import open_store
-from kgtool.query_library import bundled_queries
-from kgtool.serve import HOST, QUERY_PATHS, SparqlServer
-from kgtool.serve_workers import WorkerPool, default_memory_limit, dump_dataset
+from kgtool.queries.library import bundled_queries
+from kgtool.web.serve import HOST, QUERY_PATHS, SparqlServer
+from kgtool.web.serve_workers import WorkerPool, default_memory_limit, dump_dataset
 
 #: How long a query may run when neither --timeout nor KGTOOL_TIMEOUT says.
 DEFAULT_TIMEOUT = 60.0

@@ -8,13 +8,13 @@ from pathlib import Path
 import click
 
 from kgtool.cli.options import format_option, store_options
+from kgtool.data.loading import StoreSource, open_store
 from kgtool.deadline import stop_after_timeout
 from kgtool.errors import EXIT_FAILED
-from kgtool.formats.findings_text import format_quality
-from kgtool.formats.reasoning import ontology_report_json, ontology_report_text
-from kgtool.loading import StoreSource, open_store
-from kgtool.ontology_checks import check_ontology
-from kgtool.validate import validate_store
+from kgtool.quality.text import format_quality
+from kgtool.quality.validate import validate_store
+from kgtool.reasoning.ontology_checks import check_ontology
+from kgtool.reasoning.text import ontology_report_json, ontology_report_text
 
 
 @click.command()

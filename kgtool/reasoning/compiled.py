@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kgtool.sparql import insert_values, read_query
+from kgtool.sparql.files import insert_values, read_query
 from kgtool.store import EmbeddedStore
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

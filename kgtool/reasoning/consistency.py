@@ -16,7 +16,7 @@ from kgtool.reasoning.graphs import asserted_triples, ontology_triples
 from kgtool.reasoning.hermit import HermitResult, hermit_version, run_hermit
 from kgtool.reasoning.hierarchy import ClassEntry, class_hierarchy
 from kgtool.reasoning.java import find_java
-from kgtool.sparql import read_query
+from kgtool.sparql.files import read_query
 from kgtool.store import EmbeddedStore
 
 RDFS_SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from kgtool.compliance.rules import derive_bindings
 from kgtool.errors import InputError
 from kgtool.reasoning.compiled import (
     HIERARCHY_PREDICATES,
@@ -35,8 +36,7 @@ from kgtool.reasoning.compiled import (
 )
 from kgtool.reasoning.graphs import RECOMPUTED_GRAPHS, asserted_ntriples
 from kgtool.reasoning.terms import RdflibTriple, oxigraph_triples, rdflib_triples, rdflib_triples_from_ntriples
-from kgtool.rules import derive_bindings
-from kgtool.sparql import read_query
+from kgtool.sparql.files import read_query
 from kgtool.store import DATA_GRAPH, INFERRED_GRAPH, EmbeddedStore
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

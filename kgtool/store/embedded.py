@@ -12,9 +12,9 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kgtool.errors import InputError
-from kgtool.formats.rdf_files import RDF_SUFFIXES, parse_triples
-from kgtool.formats.rdf_guard import check_rdf_file, locate_syntax_error
-from kgtool.sparql_guard import refuse_service
+from kgtool.sparql.guard import refuse_service
+from kgtool.store.rdf_files import RDF_SUFFIXES, parse_triples
+from kgtool.store.rdf_guard import check_rdf_file, locate_syntax_error
 from kgtool.store.values import ValueRow, parse_tsv_values
 
 
@@ -33,7 +33,7 @@ def syntax_error_to_input_error(
     """Turn a pyoxigraph parse error into an InputError with the file, line and column.
 
     pyoxigraph gives no position for RDF/XML and JSON-LD errors: given the ``path`` and ``fmt`` of the file,
-    the position is found by parsing it again (see kgtool.formats.rdf_guard.locate_syntax_error).
+    the position is found by parsing it again (see kgtool.store.rdf_guard.locate_syntax_error).
     """
     message = str(error.msg if hasattr(error, "msg") else error)
     # pyoxigraph prefixes positions it also reports structurally: keep only the explanation.
@@ -121,7 +121,7 @@ class EmbeddedStore:
     def load_file(self, path: Path, graph: str) -> None:
         """Parse one RDF file into a named graph; a syntax error names the file, line and column.
 
-        The file is checked first (kgtool.formats.rdf_guard: nesting, DOCTYPE, XML well-formedness, control
+        The file is checked first (kgtool.store.rdf_guard: nesting, DOCTYPE, XML well-formedness, control
         characters, JSON-LD language tags), so nothing of a refused file reaches the store.
         """
         fmt = rdf_format_for(path)
@@ -160,7 +160,7 @@ class EmbeddedStore:
 
         pyoxigraph cannot rename a graph, and moving one copies and deletes every triple in one transaction
         (measured: 122 s and 3.4 GB for 1M triples). ``graph`` is new, and counts as written only once the
-        import's commit records it (see kgtool.importer), so staging in place is as safe and costs nothing.
+        import's commit records it (see kgtool.data.importer), so staging in place is as safe and costs nothing.
         """
         return graph
 
@@ -168,7 +168,7 @@ class EmbeddedStore:
         """Stream an RDF document into a named graph (quads' own graphs ignored), without a transaction.
 
         Fast and memory-bounded, but a failure can leave part of the document behind: only for staging. The
-        caller checks the file first (kgtool.importer runs kgtool.formats.rdf_guard.check_rdf_file on it).
+        caller checks the file first (kgtool.data.importer runs kgtool.store.rdf_guard.check_rdf_file on it).
         """
         if fmt.supports_datasets:
             self.bulk_add(parse_triples(source, fmt), graph)

@@ -25,12 +25,12 @@ import pyoxigraph as ox
 
 from kgtool.deadline import DEFAULT_REQUEST_TIMEOUT, Deadline
 from kgtool.errors import InputError
-from kgtool.formats.rdf_files import parse_triples
-from kgtool.sparql import strip_comments
-from kgtool.sparql_guard import refuse_service
+from kgtool.sparql.files import strip_comments
+from kgtool.sparql.guard import refuse_service
 from kgtool.store.http import EndpointError, HttpClient
 from kgtool.store.parts import upload_parts
 from kgtool.store.profiles import Profile, profile_for
+from kgtool.store.rdf_files import parse_triples
 from kgtool.store.values import ValueRow
 
 KGTOOL_GRAPHS = "https://w3id.org/kgtool/graph/"

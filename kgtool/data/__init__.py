@@ -1,0 +1,1 @@
+"""Bringing data in and out: import (RDF files, CSV kinds, workbooks, UNTC tables), loading, push."""

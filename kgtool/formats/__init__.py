@@ -1,1 +1,0 @@
-"""Writers for kgtool's outputs: human text and machine JSON."""

@@ -1,0 +1,1 @@
+"""What kgtool prints: compact names, JSON, query results, deterministic RDF export."""

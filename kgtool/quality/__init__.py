@@ -1,0 +1,1 @@
+"""Data quality: the SHACL shapes compiled to SPARQL and the validation report."""

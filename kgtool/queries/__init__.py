@@ -1,0 +1,1 @@
+"""The bundled query library (typed parameters) and running a query on a store."""

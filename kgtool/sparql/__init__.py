@@ -1,0 +1,1 @@
+"""Reading kgtool's query files, and guarding and parsing the queries users give."""

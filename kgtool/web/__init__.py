@@ -1,0 +1,1 @@
+"""What a person reads: the HTML dossier with its timeline, and the SPARQL endpoint `serve`."""
