@@ -7,13 +7,13 @@ in the store and in what earlier rows of the same import made, so the files of o
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import isodate
 import pyoxigraph as ox
 
 from kgtool.data.cells import (
@@ -62,11 +62,12 @@ def _xsd_date(value: str) -> ox.Literal:
 
 
 def add_delay(day: datetime.date, years: int, months: int, days: int) -> datetime.date:
-    """Return ``day`` plus an ISO 8601 duration; a month end is kept within the month (31 Jan + P1M = 28/29 Feb)."""
-    total = day.month - 1 + months + 12 * years
-    year, month = day.year + total // 12, total % 12 + 1
-    moved = datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-    return moved + datetime.timedelta(days=days)
+    """Return ``day`` plus an ISO 8601 duration; a month end is kept within the month (31 Jan + P1M = 28/29 Feb).
+
+    isodate's Duration does the calendar arithmetic (years and months first, clamped to the month's last day,
+    then the days), as the treaties count: ICCPR Art. 49(2) "three months after", CAT Art. 27(2) "thirtieth day".
+    """
+    return day + isodate.Duration(days=days, months=months, years=years)
 
 
 def entry_into_force(instrument: InstrumentInfo, deposit: str) -> str | None:

@@ -1,24 +1,25 @@
-"""A small HTTP client for SPARQL servers: form-encoded POSTs, basic or digest auth sent up front, clear errors.
+"""The HTTP client for SPARQL servers: form-encoded POSTs, basic or digest auth, clear errors.
 
-One client serves the SPARQL 1.1 Protocol (query, update) and the Graph Store HTTP Protocol with the same
-authentication, timeouts and error messages. Credentials come from ``KGTOOL_USER``/``KGTOOL_PASSWORD`` or
-``~/.netrc``, never from the command line, and are never printed.
+One client (``requests``) serves the SPARQL 1.1 Protocol (query, update) and the Graph Store HTTP Protocol with
+the same authentication, timeouts and error messages. Credentials come from ``KGTOOL_USER``/``KGTOOL_PASSWORD`` or
+``~/.netrc``, never from the command line, and are never printed. Digest authentication is requests'
+``HTTPDigestAuth``: after the server's first challenge it signs every request with the kept nonce (and a stale
+nonce is signed afresh once), so only a small request ever goes out before the nonce is known.
 """
 
 from __future__ import annotations
 
-import base64
-import http.client
 import netrc
 import os
-import urllib.error
+import threading
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
+
+import requests
+from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from kgtool.deadline import Deadline
 from kgtool.errors import KgtoolError
-from kgtool.store.digest import Challenge, DigestAuth, parse_challenge
 
 
 class EndpointError(KgtoolError):
@@ -70,25 +71,18 @@ def credentials(url: str) -> tuple[str, str] | None:
     return (login, secret or "") if login else None
 
 
-#: A body up to this size may go out before the server's digest challenge is known (it is sent again, signed, if
-#: refused); a larger one waits for a small signed request first, so it is never sent unauthenticated.
+#: A body up to this size may go out before the server's digest challenge is known (requests sends it again,
+#: signed, when refused); a larger one waits for a small signed request first, so it is never sent unauthenticated.
 SMALL_BODY = 64 * 1024
 _UNAUTHORISED = "HTTP 401 (check KGTOOL_USER/KGTOOL_PASSWORD or ~/.netrc)"
-
-
-class _RefusedError(Exception):
-    """A 401 answer, with the digest challenge it carried (internal: becomes an EndpointError or a retry)."""
-
-    def __init__(self, challenge: Challenge | None) -> None:
-        self.challenge = challenge
 
 
 class HttpClient:
     """Sends requests to one server with its auth scheme ('basic', 'digest' or None).
 
-    Credentials go with every request, computed here: basic auth from the first request on; digest auth from the
-    server's first challenge on, which a small request fetches before any large body is sent (``SMALL_BODY``).
-    A request refused because its nonce went stale is signed afresh and sent once more.
+    Basic credentials go with every request from the first on. Digest credentials go with every request from the
+    server's first challenge on, which a small request fetches before any large body is sent (``SMALL_BODY``);
+    requests keeps the challenge per thread, so each thread learns it once.
     """
 
     def __init__(
@@ -99,14 +93,15 @@ class HttpClient:
         self.deadline = deadline or Deadline(None)
         self.auth_url = auth_url
         found = credentials(auth_url) if auth else None
-        self._basic: str | None = None
-        self._digest: DigestAuth | None = None
-        if found is not None and auth == "digest":
-            self._digest = DigestAuth(*found)
-        elif found is not None:
-            user, password = found
-            self._basic = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        self.opener = urllib.request.build_opener()
+        self._auth: AuthBase | None = None
+        self._digest = found is not None and auth == "digest"
+        if found is not None:
+            self._auth = HTTPDigestAuth(*found) if self._digest else HTTPBasicAuth(*found)
+        self._challenged = threading.local()
+        self.session = requests.Session()
+        # Neither proxies nor ~/.netrc from the environment through requests: kgtool talks to the endpoint it is
+        # given, and sends the credentials it looked up itself (credentials()) only to a profile that wants them.
+        self.session.trust_env = False
 
     def request(
         self,
@@ -122,71 +117,45 @@ class HttpClient:
 
         ``timeout`` (seconds) replaces the client's for this request.
         """
-        if self._digest is not None and not self._digest.ready and data is not None and len(data) > SMALL_BODY:
+        large = data is not None and len(data) > SMALL_BODY
+        if self._digest and large and not getattr(self._challenged, "done", False):
             # Learn the server's nonce with a small request, so the large body goes out signed.
             self.form(self.auth_url, [("query", "ASK {}")], what, "application/sparql-results+json")
-        for attempt in (1, 2):
-            request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-            sent_nonce = self._authorise(request, url, what)
-            try:
-                return self._send(request, url, what, ok, self.timeout if timeout is None else timeout)
-            except _RefusedError as refused:
-                if attempt == 1 and self._digest is not None and self._digest.renew(refused.challenge, sent_nonce):
-                    continue
-                raise EndpointError(url, f"{what}: {_UNAUTHORISED}") from None
-        raise AssertionError("unreachable")
-
-    def _authorise(self, request: urllib.request.Request, url: str, what: str) -> str | None:
-        """Add the Authorization header, if there are credentials; return the digest nonce it uses."""
-        if self._basic is not None:
-            request.add_header("Authorization", self._basic)
-        if self._digest is None:
-            return None
-        try:
-            header, nonce = self._digest.authorization(request.get_method(), request.selector)
-        except ValueError as error:
-            raise EndpointError(url, f"{what}: {error}") from None
-        if header is not None:
-            request.add_header("Authorization", header)
-        return nonce
+        response = self._send(method, url, what, data, headers or {}, self.timeout if timeout is None else timeout)
+        if response.status == 401:
+            raise EndpointError(url, f"{what}: {_UNAUTHORISED}")
+        if self._digest:
+            self._challenged.done = True
+        if response.status == 403:
+            raise EndpointError(url, f"{what}: HTTP 403 (permission denied)")
+        if response.status in ok:
+            return response
+        if response.status >= 400:
+            body = response.body[:300].decode("utf-8", "replace").strip().replace("\n", " ")
+            raise EndpointError(url, f"{what}: HTTP {response.status} {body}".rstrip())
+        raise EndpointError(url, f"{what}: unexpected HTTP {response.status}")
 
     def _send(
-        self, request: urllib.request.Request, url: str, what: str, ok: tuple[int, ...], timeout: float
+        self, method: str, url: str, what: str, data: bytes | None, headers: dict[str, str], timeout: float
     ) -> Response:
         timeout, bounded = self.deadline.cap(timeout)
         if timeout <= 0:
             raise EndpointTimeoutError(url, f"{what}: {_command_timeout(self.deadline)} passed before it was sent")
         try:
-            with self.opener.open(request, timeout=timeout) as reply:
-                response = Response(reply.status, {k.lower(): v for k, v in reply.headers.items()}, reply.read())
-        except urllib.error.HTTPError as error:
-            body = error.read()[:300].decode("utf-8", "replace").strip().replace("\n", " ")
-            if error.code == 401:
-                raise _RefusedError(parse_challenge(error.headers.get("WWW-Authenticate"))) from None
-            if error.code == 403:
-                raise EndpointError(url, f"{what}: HTTP 403 (permission denied)") from None
-            if error.code in ok:
-                return Response(error.code, {k.lower(): v for k, v in error.headers.items()}, b"")
-            raise EndpointError(url, f"{what}: HTTP {error.code} {body}".rstrip()) from None
-        except TimeoutError:
+            reply = self.session.request(
+                method, url, data=data, headers=headers, auth=self._auth, timeout=timeout, allow_redirects=False
+            )
+            return Response(reply.status_code, {k.lower(): v for k, v in reply.headers.items()}, reply.content)
+        except requests.Timeout:
             limit = _command_timeout(self.deadline) if bounded else f"{timeout:g} s"
             raise EndpointTimeoutError(url, f"{what}: no answer within {limit}") from None
-        except urllib.error.URLError as error:
-            reason = getattr(error, "reason", error)
-            if isinstance(reason, TimeoutError):
-                limit = _command_timeout(self.deadline) if bounded else f"{timeout:g} s"
-                raise EndpointTimeoutError(url, f"{what}: no answer within {limit}") from None
-            raise EndpointError(url, f"{what}: cannot reach the server ({reason})") from None
-        except ConnectionError as error:
-            raise EndpointError(url, f"{what}: connection failed ({error})") from None
-        except http.client.HTTPException as error:
-            detail = f"{type(error).__name__}: {error}".rstrip(": ")
+        except requests.ConnectionError as error:
+            raise EndpointError(url, f"{what}: cannot reach the server ({_reason(error)})") from None
+        except requests.RequestException as error:
+            detail = f"{type(error).__name__}: {_reason(error)}".rstrip(": ")
             raise EndpointError(url, f"{what}: the server's answer is not valid HTTP ({detail[:200]})") from None
         except (OSError, ValueError) as error:
             raise EndpointError(url, f"{what}: request failed ({error})") from None
-        if response.status not in ok:
-            raise EndpointError(url, f"{what}: unexpected HTTP {response.status}")
-        return response
 
     def form(
         self, url: str, fields: list[tuple[str, str]], what: str, accept: str, timeout: float | None = None
@@ -195,3 +164,11 @@ class HttpClient:
         body = urllib.parse.urlencode(fields).encode("utf-8")
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
         return self.request("POST", url, what, body, headers, timeout=timeout)
+
+
+def _reason(error: Exception) -> str:
+    """Return the innermost cause of a requests error in one line (urllib3 wraps the socket's error twice)."""
+    cause: BaseException = error
+    while cause.__context__ is not None and len(str(cause.__context__)) < len(str(cause)):
+        cause = cause.__context__
+    return " ".join(str(cause).split())

@@ -12,16 +12,14 @@ store. Everything runs on the server; nothing is downloaded to evaluate rules or
 from __future__ import annotations
 
 import contextlib
-import http.client
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
 import pyoxigraph as ox
+import requests
 
 from kgtool.deadline import DEFAULT_REQUEST_TIMEOUT, Deadline
 from kgtool.errors import InputError
@@ -57,11 +55,9 @@ def server_header(endpoint: str, timeout: float = 10.0) -> str | None:
     if timeout <= 0:
         return None
     try:
-        with urllib.request.urlopen(urllib.request.Request(endpoint, method="GET"), timeout=timeout) as reply:
+        with requests.get(endpoint, timeout=timeout, stream=True) as reply:  # the headers only, not a body
             return reply.headers.get("Server")
-    except urllib.error.HTTPError as error:
-        return error.headers.get("Server")
-    except (OSError, ValueError, http.client.HTTPException):
+    except (requests.RequestException, OSError, ValueError):
         return None
 
 
