@@ -52,7 +52,7 @@ def check(
         kgtool check --state CHN
         kgtool check --format json > findings.json
         kgtool check --reason my-incidents.ttl
-        kgtool check --as-of 2013-09-10 --state VEN
+        kgtool check --store ./kg --as-of 2013-09-10 --state VEN
     """
     with open_store(paths, source) as store:
         if with_reasoning:
