@@ -8,6 +8,7 @@ computed: a mismatch fails the run. Writes bench/RESULTS.md.
 
     python bench/run.py --sizes 10000 100000 1000000 --repeat 3 --plain-timeout 900
     python bench/run.py --smoke        # the 10k-triple smoke the test suite runs
+    python bench/run.py --only-un      # the UN-shaped graph: import, check, report, slowest queries (RESULTS-un.md)
 """
 
 from __future__ import annotations
@@ -194,7 +195,16 @@ def main() -> None:
     parser.add_argument(
         "--plain-max-size", type=int, default=1_000_000, help="above this size the plain way is not run at all"
     )
+    parser.add_argument("--only-un", action="store_true", help="only the UN-shaped graph (RESULTS-un.md)")
+    parser.add_argument("--un-recommendations", type=int, default=270_000, help="its size, with --only-un")
+    parser.add_argument("--un-query-timeout", type=float, default=3600.0, help="seconds for all the queries")
     args = parser.parse_args()
+    if args.only_un:
+        args.output = args.output or BENCH / "RESULTS-un.md"
+        args.output.write_text(
+            un_report(un_bench(args.un_recommendations, args.un_query_timeout), args), encoding="utf-8"
+        )
+        return
     if args.smoke:
         args.sizes, args.repeat, args.csv_rows = [10_000], 1, 1_000
     if args.output is None:
@@ -380,6 +390,114 @@ def report(table: list[dict], csv_rows: dict | None, args: argparse.Namespace) -
         "",
     ]
     return with_kept_notes("\n".join(lines), args.output, NOTES)
+
+
+def timed_cli(*arguments: str) -> tuple[float, float, str]:
+    """Run ``python -m kgtool ARGUMENTS`` cold, in the checkout; return wall seconds, peak RSS (MB) and stdout."""
+    command = ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "kgtool", *arguments]
+    start = time.perf_counter()
+    completed = subprocess.run(command, capture_output=True, text=True, check=False, cwd=BENCH.parent)
+    seconds = time.perf_counter() - start
+    if completed.returncode != 0:
+        raise AssertionError(f"kgtool {' '.join(arguments)} failed: {completed.stderr[-2000:]}")
+    return seconds, int(completed.stderr.strip().splitlines()[-1]) / 1024, completed.stdout
+
+
+def un_bench(recommendations: int, query_timeout: float) -> dict:
+    """Generate (once) the UN-shaped graph, import it into a disk store, time check, report and the queries.
+
+    `kgtool check`'s findings must be the generator's, (State, obligation) by (State, obligation), with the same
+    breach pairs: a difference fails the run. The queries are stopped after ``query_timeout`` seconds.
+    """
+    base = DATA / f"kg-un-{recommendations}"
+    nt, expected_file = base.with_suffix(".nt"), base.with_suffix(".expected.json")
+    if not (nt.exists() and expected_file.exists()):
+        command = [sys.executable, str(BENCH / "generate.py"), "--un", "--recommendations", str(recommendations)]
+        subprocess.run([*command, "--out", str(base)], check=True, capture_output=True)
+    expected = json.loads(expected_file.read_text())
+    store, day = str(base.with_suffix(".store").relative_to(BENCH.parent)), expected["as_of"]
+    row: dict = {"expected": expected, "store": store}
+    row["import"] = run_task("import_store", nt, 7200)
+    check = ["check", "--store", store, "--as-of", day, "--format", "json"]
+    seconds, rss, stdout = timed_cli(*check)
+    findings = json.loads(stdout)["findings"]
+    got = sorted([f["state"], f["obligation"]["iri"]] for f in findings)
+    breaches = sum(1 for f in findings for e in f["evidence"] if e["role"] == "breach")
+    if got != expected["finding_list"] or breaches != expected["breach_pairs"]:
+        missing = [f for f in expected["finding_list"] if f not in got][:5]
+        extra = [f for f in got if f not in expected["finding_list"]][:5]
+        raise AssertionError(
+            f"UN graph: kgtool check found {len(got)} findings ({breaches} breach pairs), expected "
+            f"{expected['findings']} ({expected['breach_pairs']}); missing {missing}, unexpected {extra}"
+        )
+    row["check"] = {"command": "kgtool " + " ".join(check), "seconds": seconds, "rss_mb": rss, "findings": len(got)}
+    state = max({f[0] for f in got}, key=lambda code: sum(1 for f in got if f[0] == code))
+    report = ["report", "--store", store, "--state", state, "-o", "/tmp/x.html", "--as-of", day]
+    seconds, rss, _ = timed_cli(*report)
+    row["report"] = {"command": "kgtool " + " ".join(report), "seconds": seconds, "rss_mb": rss, "state": state}
+    print(json.dumps({k: v for k, v in row.items() if k != "expected"}), flush=True)
+    row["queries"] = run_task("queries_store", BENCH.parent / store, query_timeout)
+    if row["queries"].get("timeout"):  # what finished, and the query that did not
+        progress = json.loads((BENCH.parent / store).with_suffix(".queries.json").read_text())
+        row["queries"] = {"queries": progress["done"], "unfinished": progress["running"], "timeout": query_timeout}
+    print(json.dumps(row["queries"]), flush=True)
+    return row
+
+
+def un_report(row: dict, args: argparse.Namespace) -> str:
+    """Render bench/RESULTS-un.md; a "## Reading these numbers" section written by hand in the old file is kept."""
+    expected, imported, check, report = row["expected"], row["import"], row["check"], row["report"]
+    rules = expected["by_rule"]
+    slowest = sorted(row["queries"]["queries"].items(), key=lambda item: -item[1])[:5]
+    lines = [
+        "# kgtool benchmark results: the UN-shaped graph",
+        "",
+        f"- date: {datetime.date.today().isoformat()}",
+        f"- machine: {machine()}",
+        f"- versions: {', '.join(f'{k} {v}' for k, v in versions().items())}",
+        f"- method: `python bench/run.py --only-un --un-recommendations {args.un_recommendations}`; one run of each "
+        "command, as a cold process (import and queries in their own process, bench/tasks.py); peak RSS of the "
+        "process. The graph comes from `python bench/generate.py --un` (seed 42; synthetic instruments "
+        "`core-01`..`core-18`, a benchmark of shape and size, not legal data), which also computes the findings of "
+        "both rules; the run fails unless `kgtool check` finds exactly those.",
+        f"- graph: {expected['triples']:,} triples: {expected['states']} States (ISO 3166-1 alpha-3 codes), "
+        f"{expected['instruments']} instruments (9 treaties, 9 protocols; Art. 3(1) non-refoulement, Art. 19 "
+        f"periodic reporting), {expected['recommendations']:,} recommendations (70% with a response), "
+        f"{expected['reports']:,} periodic reports, {expected['returns']:,} forced returns",
+        f"- expected on {expected['as_of']}: {expected['findings']:,} findings ({rules['non-refoulement']:,} "
+        f"non-refoulement, {rules['periodic-reporting']:,} periodic reporting), "
+        f"{expected['breach_pairs']:,} breach pairs; kgtool found {check['findings']:,}, the same",
+        "",
+        "| job | command | wall time | peak RSS |",
+        "|---|---|---|---|",
+        f"| import into a new disk store (the bundled ontology; parse, validate, derive bindings, commit) | "
+        f"`import_files` (bench/tasks.py `import_store`) | {imported['seconds']:.1f} s "
+        f"({expected['triples'] / imported['seconds'] / 1000:.0f}k triples/s) | {imported['rss_kb'] / 1024:.0f} MB |",
+        f"| check | `{check['command']}` | {check['seconds']:.1f} s | {check['rss_mb']:.0f} MB |",
+        f"| report of the State with most findings | `{report['command']}` | {report['seconds']:.1f} s | "
+        f"{report['rss_mb']:.0f} MB |",
+        queries_row(row["queries"]),
+        "",
+        "Five slowest bundled queries on the store: "
+        + "; ".join(f"`{name}` {seconds:.2f} s" for name, seconds in slowest)
+        + ".",
+        "",
+    ]
+    return with_kept_notes("\n".join(lines), args.output, NOTES)
+
+
+def queries_row(queries: dict) -> str:
+    """Return the table row of the bundled queries: all of them once, or those that finished before the timeout."""
+    if "unfinished" in queries:
+        return (
+            f"| the bundled queries, once each | bench/tasks.py `queries_store` | stopped after "
+            f"{queries['timeout']:.0f} s: {len(queries['queries'])} finished, `{queries['unfinished']}` did not "
+            "(the rest not run) | – |"
+        )
+    return (
+        f"| every bundled query once ({queries['result']}) | bench/tasks.py `queries_store` | "
+        f"{queries['seconds']:.1f} s | {queries['rss_kb'] / 1024:.0f} MB |"
+    )
 
 
 if __name__ == "__main__":

@@ -27,6 +27,31 @@ def test_generator_knows_what_kgtool_finds(tmp_path):
     assert breaches == expected["breach_pairs"]
 
 
+def test_un_shaped_graph_validates_and_check_finds_what_the_generator_computed(tmp_path):
+    graph = tmp_path / "un"
+    scale = ["--states", "30", "--recommendations", "500", "--returns", "500"]  # the 197-State bench: run.py --only-un
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "--un", "--out", str(graph), *scale],
+        capture_output=True,
+        check=True,
+    )
+    expected = json.loads(graph.with_suffix(".expected.json").read_text())
+    assert expected["by_rule"]["non-refoulement"] > 0 and expected["by_rule"]["periodic-reporting"] > 0
+    nt = str(graph.with_suffix(".nt"))
+    validated = subprocess.run([sys.executable, "-m", "kgtool", "validate", nt], capture_output=True, text=True)
+    assert validated.returncode == 0, validated.stdout[-3000:]
+    completed = subprocess.run(
+        [sys.executable, "-m", "kgtool", "check", nt, "--as-of", expected["as_of"], "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    findings = json.loads(completed.stdout)["findings"]
+    assert sorted([f["state"], f["obligation"]["iri"]] for f in findings) == expected["finding_list"]
+    breaches = sum(1 for f in findings for e in f["evidence"] if e["role"] == "breach")
+    assert breaches == expected["breach_pairs"]
+
+
 def test_benchmark_smoke():
     completed = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--smoke"],
