@@ -400,3 +400,33 @@ def test_pyshacl_agrees_on_the_time_cases(both_examples, as_of):
     assert ours == reference
     # Both new cases are among them: the American Convention binding and the CAT reporting one.
     assert {b.rsplit("/bound/", 1)[0] for b, _ in ours} >= {ACHR_22_8, CAT_19_1}
+
+
+def test_a_state_that_consents_again_after_a_denunciation_has_a_second_binding(write_graph):
+    again = """
+ex:denunciation a kgo:Participation ; rdfs:label "AAA denounces the test treaty"@en ; kgo:participant ex:AAA ;
+    kgo:instrument ex:treaty ; kgo:meansOfConsent action:denunciation ; kgo:actionDate "1990-01-01"^^xsd:date ;
+    kgo:takesEffectOn "1991-01-01"^^xsd:date ; prov:wasDerivedFrom ex:source .
+ex:again a kgo:Participation ; rdfs:label "AAA joins the test treaty again"@en ; kgo:participant ex:AAA ;
+    kgo:instrument ex:treaty ; kgo:meansOfConsent action:accession ; kgo:actionDate "2000-01-01"^^xsd:date ;
+    kgo:entryIntoForceForState "2000-01-31"^^xsd:date ; prov:wasDerivedFrom ex:source .
+"""
+    path = write_graph(
+        BASE_WORLD,
+        participation("1980-01-01", "1980-02-01"),
+        again,
+        forced_return("first-binding", "1985-03-01"),
+        forced_return("in-between", "1995-03-01"),
+        forced_return("second-binding", "2005-03-01"),
+    )
+    code, document = run_json("check", str(path), "--as-of", "2026-12-01")
+    assert code == 0, document["quality"]
+    got = [
+        (
+            f["bound_since"],
+            f["bound_until"],
+            [e["iri"].rsplit("/", 1)[-1] for e in f["evidence"] if e["role"] == "breach"],
+        )
+        for f in document["findings"]
+    ]
+    assert got == [("1980-02-01", "1991-01-01", ["first-binding"]), ("2000-01-31", None, ["second-binding"])]
