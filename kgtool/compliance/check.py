@@ -72,11 +72,19 @@ def _positions(
     return by_state_item
 
 
+def later_than(date: str | None, day: str) -> bool:
+    """Tell whether a date of any precision (YYYY-MM-DD, YYYY-MM, YYYY) is after ``day``: not yet known on it.
+
+    A date known by month or year counts as known once its period has begun ("2013-09" is not after 2013-09-05).
+    """
+    return date is not None and date[:10] > day
+
+
 def _ending(row: Any, as_of: str, sources: _Sources) -> tuple[str | None, dict[str, Any] | None]:
     """Return the day a binding ended and the act that ended it, as known on ``as_of`` (both None while bound)."""
     until, ending = value(row, "until"), value(row, "ending")
     notified = value(row, "endingDate")
-    if until is None or until > as_of or (notified is not None and notified[:10] > as_of):
+    if until is None or later_than(until, as_of) or later_than(notified, as_of):
         return None, None
     if ending is None:  # a domestic provision's validity ended
         return until, None
@@ -92,7 +100,7 @@ def _ending(row: Any, as_of: str, sources: _Sources) -> tuple[str | None, dict[s
 def _without_effect(row: Any, as_of: str, sources: _Sources) -> dict[str, Any] | None:
     """Return a denunciation or withdrawal the instrument does not allow, notified by ``as_of`` (it ended nothing)."""
     void, date = value(row, "void"), value(row, "voidDate")
-    if void is None or (date is not None and date[:10] > as_of):
+    if void is None or later_than(date, as_of):
         return None
     return {
         "iri": void,
@@ -194,7 +202,7 @@ def describe_findings(
             item["role"] = role
             if item["kind"] != "finding":
                 item["counts"] = counts.get(iri, [])
-            if item["end_date"] is not None and item["end_date"][:10] > day:
+            if later_than(item["end_date"], day):
                 item["end_date"] = None  # not yet ended (a report not yet submitted) on the day answered for
             item["sources"] = sources.want(iri)
             items_.append(item)
@@ -239,6 +247,7 @@ def run_check(store: EmbeddedStore, state: str | None = None, as_of: datetime.da
     """
     from kgtool.quality.shacl_sparql import quality_constraints
 
+    as_of = as_of or datetime.date.today()  # one day for the rules and the description, even across midnight
     with ThreadPoolExecutor(max_workers=2) as pool:
         rule_runs = [
             pool.submit(evaluate_constraint, store, rule, constraint, as_of)

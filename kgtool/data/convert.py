@@ -421,11 +421,14 @@ class RowConverter:
             computed = entry_into_force(instrument, date) if len(date) == 10 else None
             if computed is not None:
                 values["entryIntoForce"] = _xsd_date(computed)
-        stated = row.get("effective_date")
+        how = "the succession_date" if action == "succession" else f"the instrument rule applied to {date}"
+        self._compare_with_depositary(row.get("effective_date"), computed, how)
+
+    def _compare_with_depositary(self, stated: str | None, computed: str | None, how: str) -> None:
+        """Warn, naming both dates, when the depositary's effective_date differs from kgtool's own (which is used)."""
         if stated and computed and stated != computed:
             self.context.warnings.append(
-                f"column 'effective_date': the depositary gives {stated}, kgtool computes {computed} "
-                f"({'the succession_date' if action == 'succession' else 'the instrument rule applied to ' + date}); "
+                f"column 'effective_date': the depositary gives {stated}, kgtool computes {computed} ({how}); "
                 "kgtool's date is used"
             )
 
@@ -469,11 +472,7 @@ class RowConverter:
             computed = add_delay(
                 notified, 0, instrument.denunciation_months or 0, instrument.denunciation_days or 0
             ).isoformat()
-            if stated and stated != computed:
-                self.context.warnings.append(
-                    f"column 'effective_date': the depositary gives {stated}, kgtool computes {computed} "
-                    f"(the denunciation delay {delay} applied to {date}); kgtool's date is used"
-                )
+            self._compare_with_depositary(stated, computed, f"the denunciation delay {delay} applied to {date}")
             values["takesEffect"] = _xsd_date(computed)
             return
         reason = (

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kgtool.compliance.check import known_states, run_check
+from kgtool.compliance.check import known_states, later_than, run_check
 from kgtool.compliance.describe import counts_of, describe_items, sources_of, value
 from kgtool.errors import EXIT_FAILED, InputError, KgtoolError
 from kgtool.queries.library import find_query
@@ -278,8 +278,8 @@ def unverified_claims(store: EmbeddedStore) -> list[dict[str, Any]]:
 
 # -- the dossier ------------------------------------------------------------------------------------------
 def _up_to(items: list[dict[str, Any]], day: str, key: str = "date") -> list[dict[str, Any]]:
-    """Return the items dated on or before ``day`` (an item known by month or year once that whole period began)."""
-    return [item for item in items if item.get(key) is None or item[key][:10] <= day]
+    """Return the items not dated after ``day`` (an item known by month or year once its period began)."""
+    return [item for item in items if not later_than(item.get(key), day)]
 
 
 def state_dossier(
@@ -294,7 +294,7 @@ def state_dossier(
     if day is not None:
         obligations = _up_to(obligations, day, "bound_since")
         for obligation in obligations:
-            if obligation["bound_until"] is not None and obligation["bound_until"] > day:
+            if later_than(obligation["bound_until"], day):
                 obligation["bound_until"] = None
         incidents, un_statements, positions = (_up_to(x, day) for x in (incidents, un_statements, positions))
     dossier = {
